@@ -1,0 +1,5 @@
+"""sourcecheck: does the source actually say that?"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,32 @@
+"""Language identification, restricted to the languages sourcecheck serves.
+
+Restricting lingua's language set keeps it fast (~0.5 s, ~110 MB) and stops short
+strings from being assigned to far-off languages.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+SERVED = ("en", "sv", "da", "nb", "de", "fr", "es", "fi", "nl")
+
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, c.upper()) for c in SERVED]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or None when it cannot be told."""
+    sample = text[:4000].strip()
+    if len(sample) < 3 or not any(ch.isalpha() for ch in sample):
+        return None
+    lang = _detector().detect_language_of(sample)
+    if lang is None:
+        return None
+    code: str = lang.iso_code_639_1.name.lower()
+    return code

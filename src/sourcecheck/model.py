@@ -1,0 +1,313 @@
+"""The nouns of sourcecheck: frozen, typed, and carrying their offsets.
+
+Every piece of text that a later stage shows to a user is a slice ``text[start:end]`` of
+the one canonical string of the document (or comment) it came from. Nothing here rebuilds
+text by joining pieces.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table", "caption", "quote"]
+VerdictLabel = Literal["supported", "partially_supported", "contradicted", "not_found"]
+CitationCheck = Literal["none", "confirmed", "wrong_location", "unresolved"]
+QuoteStatus = Literal["verbatim", "normalised", "near", "absent"]
+NumberStatus = Literal["matches", "differs", "absent"]
+CitationKind = Literal["page", "section", "paragraph", "footnote", "link"]
+
+VERDICTS: tuple[VerdictLabel, ...] = (
+    "supported",
+    "partially_supported",
+    "contradicted",
+    "not_found",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One physical page: ``index`` is 1-based; ``label`` is the printed page label
+    (from the PDF's /PageLabels where it has them, else ``str(index)``)."""
+
+    index: int
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading or paragraph-like block of a document's canonical text.
+
+    ``section`` is the number of the innermost numbered heading the block is under
+    ("3.4.3"), or of the heading itself for a heading. ``paragraph_in_page`` and
+    ``paragraph_in_section`` count paragraphs (not headings) from 1.
+    ``page`` is the 1-based index of the page where the block starts, if paged.
+    """
+
+    kind: BlockKind
+    start: int
+    end: int
+    page: int | None = None
+    section: str | None = None
+    section_title: str | None = None
+    heading_level: int | None = None
+    paragraph_in_page: int | None = None
+    paragraph_in_section: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink: its anchor text is ``text[start:end]`` of the document."""
+
+    target: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment of a web page's thread. Its text is its own canonical string;
+    claims found in it carry offsets into ``Comment.text``."""
+
+    id: str
+    text: str
+    author: str | None = None
+    time: str | None = None
+    parent: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a span sits in a document, for people: printed page label, 1-based page
+    index, section number and title, paragraph within page and within section."""
+
+    page: str | None = None
+    page_index: int | None = None
+    section: str | None = None
+    section_title: str | None = None
+    paragraph: int | None = None
+    section_paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded document: one canonical ``text`` plus locators into it."""
+
+    id: str
+    path: str
+    media_type: str
+    text: str
+    sha256: str
+    language: str | None = None
+    title: str | None = None
+    pages: tuple[Page, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    links: tuple[Link, ...] = ()
+    comments: tuple[Comment, ...] = ()
+    warnings: tuple[str, ...] = ()
+    _page_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    _block_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_page_starts", tuple(p.start for p in self.pages))
+        object.__setattr__(self, "_block_starts", tuple(b.start for b in self.blocks))
+
+    def page_at(self, offset: int) -> Page | None:
+        """The page containing character ``offset`` (None for unpaged documents)."""
+        if not self.pages:
+            return None
+        i = bisect.bisect_right(self._page_starts, offset) - 1
+        return self.pages[max(i, 0)]
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing ``offset``, or the nearest block before it."""
+        if not self.blocks:
+            return None
+        i = bisect.bisect_right(self._block_starts, offset) - 1
+        if i < 0:
+            return None
+        return self.blocks[i]
+
+    def locate(self, start: int) -> Locator:
+        """The locator of the span starting at ``start``."""
+        page = self.page_at(start)
+        block = self.block_at(start)
+        return Locator(
+            page=page.label if page else None,
+            page_index=page.index if page else None,
+            section=block.section if block else None,
+            section_title=block.section_title if block else None,
+            paragraph=block.paragraph_in_page if block else None,
+            section_paragraph=block.paragraph_in_section if block else None,
+        )
+
+    def page_by_label(self, label: str) -> Page | None:
+        """The page whose printed label is ``label`` (case-insensitive)."""
+        wanted = label.strip().lower()
+        for page in self.pages:
+            if page.label.lower() == wanted:
+                return page
+        return None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable span of a source: ``text == document.text[start:end]``."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    locator: Locator
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference in a claim to a place in a source. ``start``/``end`` index the raw
+    citation text in the claim's origin text (article or comment)."""
+
+    raw: str
+    start: int
+    end: int
+    kind: CitationKind
+    page: str | None = None
+    page_end: str | None = None
+    section: str | None = None
+    paragraph: int | None = None
+    footnote: str | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation in a claim: ``text`` is what is between the quote marks."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number in a claim with its normalised value (dates as YYYYMMDD or YYYY)."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    unit: str | None = None
+    kind: Literal["number", "percent", "date", "year", "ordinal", "money"] = "number"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A checkable sentence. ``start``/``end`` index the origin's text: the article's
+    canonical text when ``origin == "article"``, else the comment's text."""
+
+    id: str
+    text: str
+    start: int
+    end: int
+    origin: str = "article"
+    language: str | None = None
+    citations: tuple[Citation, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    numbers: tuple[NumberMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A sentence not checked, and why (question, opinion, too short, ...)."""
+
+    text: str
+    start: int
+    end: int
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A passage of a source with the verifier's score for one claim."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+    score: float
+    locator: Locator
+    retrieval: Literal["cited", "search"] = "search"
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    text: str
+    status: QuoteStatus
+    source: str | None = None
+    page: str | None = None
+    start: int | None = None
+    end: int | None = None
+    source_text: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class NumberResult:
+    text: str
+    value: float
+    status: NumberStatus
+    unit: str | None = None
+    source_value: float | None = None
+    source_text: str | None = None
+    source: str | None = None
+    page: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim: Claim
+    label: VerdictLabel
+    score: float
+    citation_check: CitationCheck
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    quotes: tuple[QuoteResult, ...] = ()
+    numbers: tuple[NumberResult, ...] = ()
+    citation_note: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    id: str
+    path: str
+    media_type: str
+    language: str | None
+    pages: int
+    sha256: str
+    title: str | None = None
+    characters: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    schema: str
+    created: str
+    tool_version: str
+    article: SourceInfo
+    sources: tuple[SourceInfo, ...]
+    verdicts: tuple[Verdict, ...]
+    skipped: tuple[Skipped, ...]
+    options: dict[str, object]
+    models: dict[str, object]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+REPORT_SCHEMA = "sourcecheck/report/v1"
