@@ -1,0 +1,815 @@
+"""Numbers in running text: find them with exact offsets, normalise them, compare them.
+
+``find_numbers`` runs on Swedish source passages and on English claims alike, so every
+mention gets a value that is comparable across languages: "3,8 miljoner kronor" and
+"3.8 million kronor" both become ``3_800_000.0`` with unit ``"SEK"``.
+
+What is recognised (each mention's ``text`` is ``text[start:end]``):
+
+* digits, with thousands separators in English and Swedish style ("1,200", "1 200" with
+  plain, no-break or thin spaces, "1.200" where the language writes decimal commas),
+  decimals ("3.5", "3,5"), negative numbers ("-4", "−4"), ranges ("12–13" gives two
+  mentions, and a unit or scale after the second is shared with the first);
+* scale words after a number: thousand/tusen, million/miljon(er), billion (10**9),
+  miljard(er) (10**9), biljon(er) (10**12), bn, mn, "mnkr"/"mkr"/"MSEK" (miljoner
+  kronor), "mdkr" (miljarder kronor), "tkr" (tusen kronor); "$5m" and "€3k" after a
+  currency sign;
+* number words in English and Swedish ("twenty-one", "two hundred and five",
+  "tjugoett", "tvåhundrafemtio", "tre miljoner", "a dozen"), and ordinals
+  (first..twentieth, första..tjugonde, "3rd", "3:e") with kind ``"ordinal"``;
+* percentages ("12%", "12 procent", "12 percent", kind ``"percent"``, unit ``"%"``) and
+  percentage points ("procentenheter", "percentage points", unit ``"pp"``);
+* units after a number (km, m, kg, t, SEK, EUR, USD, year, ...), currencies before one
+  ("$", "€", "£", "SEK 12"); currencies give kind ``"money"``;
+* dates: "12 March 2024", "March 12, 2024", "12 mars 2024", "2024-03-12", "12.3.2024"
+  (value ``20240312.0``), month and year "mars 2024" (``20240300.0``), day and month
+  without a year "12 mars" (``312.0``: year 0); standalone years 1800–2100 (kind
+  ``"year"``, value the year), decades "1990s"/"1990-talet" (year 1990).
+
+A line break may sit between a number and its scale or unit and between the parts of a
+date ("61\nmiljoner kronor" in PDF text); never inside a number.
+
+Deliberately not numbers: Swedish "en"/"ett" and English "a" on their own (articles;
+they count only before hundred/thousand/million: "en miljon", "a dozen"); "one" after
+no/any/some/every/the/this/that/each or before a modal verb ("no one", "one could");
+Swedish "andra" (it means "other" as often as "second"); dotted section numbers
+("3.4.3"); digits glued to letters ("E4", "4G", "CO2").
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Literal
+
+from sourcecheck.model import NumberMention
+
+__all__ = ["find_numbers", "numbers_equal"]
+
+Kind = Literal["number", "percent", "date", "year", "ordinal", "money"]
+
+# A space that can sit inside a number ("1 200") or between a number and its unit.
+_SP = "[ \u00a0\u202f\u2009]"
+_SPACES = " \u00a0\u202f\u2009"
+# Between a number and its scale, unit or the parts of a date, a line may also break
+# (PDF text): one or more spaces, or one line break with spaces around it.
+_GAP = rf"(?:{_SP}+|{_SP}*\r?\n{_SP}*)"
+
+# Languages that write a decimal comma: there "1,200" is 1.2 and "1.200" is 1200.
+_COMMA_DECIMAL = frozenset(
+    {"sv", "da", "nb", "no", "nn", "de", "fr", "es", "fi", "nl", "it", "pt", "pl", "cs", "ru"}
+)
+_SWEDISH_LIKE = frozenset({"sv", "da", "nb", "no", "nn"})
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so "miljoner" beats "miljon")."""
+    items = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", _SP) for w in items)
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------
+
+_MONTHS_FULL: dict[str, int] = {
+    "january": 1, "januari": 1, "february": 2, "februari": 2, "march": 3, "mars": 3,
+    "april": 4, "may": 5, "maj": 5, "june": 6, "juni": 6, "july": 7, "juli": 7,
+    "august": 8, "augusti": 8, "september": 9, "october": 10, "oktober": 10,
+    "november": 11, "december": 12,
+}  # fmt: skip
+_MONTHS_ABBR: dict[str, int] = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTHS = {**_MONTHS_FULL, **_MONTHS_ABBR}
+_MONTH_ALT = _alternation(_MONTHS)
+_MONTH_FULL_ALT = _alternation(_MONTHS_FULL)
+_NOT_LETTER_AFTER = r"(?![^\W\d_])"
+
+# 2024-03-12
+_ISO_DATE_RE = re.compile(
+    r"(?<![\w.,-])(?P<year>[12]\d{3})-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\w-]|[.,]\d)"
+)
+# 12.3.2024 (day first, as in Swedish and German)
+_DOTTED_DATE_RE = re.compile(
+    r"(?<![\w.,])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>[12]\d{3})(?!\w|[.,]\d)"
+)
+# March 12, 2024 / Sept. 3rd 2024
+_MONTH_DAY_YEAR_RE = re.compile(
+    rf"(?i)(?<![\w.])(?P<month>{_MONTH_ALT})\.?{_GAP}(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    rf",?{_GAP}(?P<year>[12]\d{{3}})(?![\w]|[.,]\d)"
+)
+# 12 March 2024 / 12th of March, 2024 / 12:e mars 2024 / 12 mars (no year)
+_DAY_MONTH_RE = re.compile(
+    rf"(?i)(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th|:e|:a)?\.?{_GAP}(?:of{_GAP})?"
+    rf"(?P<month>{_MONTH_ALT}){_NOT_LETTER_AFTER}"
+    rf"(?:\.?,?{_GAP}(?P<year>[12]\d{{3}})(?!\w|[.,]\d|-[^\W\d_]))?"
+)
+# March 2024 / mars 2024 (full month names only: "jul" is also Swedish for Christmas)
+_MONTH_YEAR_RE = re.compile(
+    rf"(?i)(?<![\w.])(?P<month>{_MONTH_FULL_ALT}),?{_GAP}(?P<year>[12]\d{{3}})(?![\w]|[.,]\d)"
+)
+
+# --------------------------------------------------------------------------------------
+# Digits, scales, units
+# --------------------------------------------------------------------------------------
+
+# The numeric core. Not glued to a word or another number on the left ("E4", "v1.2").
+# First choice: space-grouped thousands ("1 200 000", "1 200,50"); else digits joined by
+# dots and commas, read later by _parse_digits ("1,200.5", "3,5", "1.200", "3.4.3").
+_NUMBER_RE = re.compile(
+    rf"(?<![\w.,])(?:\d{{1,3}}(?:{_SP}\d{{3}})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)*)"
+)
+
+# Scale words and abbreviations after a number: word -> (multiplier, implied unit).
+_SCALES: dict[str, tuple[int, str | None]] = {
+    "thousand": (10**3, None), "million": (10**6, None), "millions": (10**6, None),
+    "billion": (10**9, None), "billions": (10**9, None), "trillion": (10**12, None),
+    "bn": (10**9, None), "mn": (10**6, None), "mln": (10**6, None),
+    "tusen": (10**3, None), "miljon": (10**6, None), "miljoner": (10**6, None),
+    "milj.": (10**6, None), "miljard": (10**9, None), "miljarder": (10**9, None),
+    "mdr": (10**9, None), "mdr.": (10**9, None), "biljon": (10**12, None),
+    "biljoner": (10**12, None), "hundred": (10**2, None), "hundra": (10**2, None),
+    "tkr": (10**3, "SEK"), "mkr": (10**6, "SEK"), "mnkr": (10**6, "SEK"),
+    "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdsek": (10**9, "SEK"),
+    "meur": (10**6, "EUR"), "musd": (10**6, "USD"),
+}  # fmt: skip
+_SCALE_RE = re.compile(rf"(?i){_GAP}?(?P<scale>{_alternation(_SCALES)})(?![\w])")
+# "$5m", "€3bn", "£2k": short scales glued to a number that follows a currency sign.
+_CURRENCY_SCALE_RE = re.compile(r"(?P<scale>[mMkK]|bn|mn)(?!\w)")
+_SHORT_SCALES = {"m": 10**6, "k": 10**3, "bn": 10**9, "mn": 10**6}
+
+_CURRENCIES = frozenset({"SEK", "EUR", "USD", "GBP", "NOK", "DKK"})
+# Units after a number: surface form (lower case) -> normalised unit.
+_UNITS: dict[str, str] = {
+    "%": "%", "procent": "%", "percent": "%", "per cent": "%", "pct": "%",
+    "procentenheter": "pp", "procentenhet": "pp", "%-enheter": "pp", "%-enhet": "pp",
+    "percentage points": "pp", "percentage point": "pp",
+    "kr": "SEK", "kronor": "SEK", "krona": "SEK", "sek": "SEK", "svenska kronor": "SEK",
+    "swedish kronor": "SEK", "swedish krona": "SEK",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+    "usd": "USD", "dollar": "USD", "dollars": "USD", "us dollars": "USD",
+    "gbp": "GBP", "nok": "NOK", "norska kronor": "NOK", "dkk": "DKK", "danska kronor": "DKK",
+    "km": "km", "kilometer": "km", "kilometers": "km", "kilometre": "km", "kilometres": "km",
+    "m": "m", "meter": "m", "meters": "m", "metre": "m", "metres": "m",
+    "cm": "cm", "mm": "mm", "mil": "mil",
+    "km2": "km2", "km²": "km2", "kvadratkilometer": "km2", "square kilometres": "km2",
+    "square kilometers": "km2", "m2": "m2", "m²": "m2", "kvm": "m2", "kvadratmeter": "m2",
+    "square metres": "m2", "square meters": "m2", "m3": "m3", "m³": "m3",
+    "kubikmeter": "m3", "cubic metres": "m3", "cubic meters": "m3",
+    "kg": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
+    "ton": "t", "tons": "t", "tonne": "t", "tonnes": "t",
+    "år": "year", "års": "year", "years": "year", "year": "year", "yrs": "year",
+    "månader": "month", "månad": "month", "months": "month", "month": "month",
+    "veckor": "week", "vecka": "week", "weeks": "week", "week": "week",
+    "dagar": "day", "days": "day", "timmar": "hour", "timme": "hour", "hours": "hour",
+    "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "kw": "kW", "mw": "MW",
+    "gw": "GW", "°c": "°C",
+}  # fmt: skip
+_UNIT_RE = re.compile(rf"(?i){_GAP}?(?P<unit>{_alternation(_UNITS)})(?![\w])")
+_PERCENT_UNITS = frozenset({"%", "pp"})
+
+# A currency written before the number: "$12", "US$ 12", "€12", "SEK 12 000".
+_CURRENCY_BEFORE_RE = re.compile(
+    r"(?:(?<![\w$])(?P<sym>US\$|[$€£])[ \u00a0]?"
+    r"|(?<![\w])(?P<code>SEK|USD|EUR|GBP|NOK|DKK)[ \u00a0])$"
+)
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP"}
+
+# Suffixes that turn an integer into an ordinal (English 3rd, Swedish 3:e) or a decade.
+_ORDINAL_SUFFIX_RE = re.compile(r"(?i)(?:st|nd|rd|th|:a|:e)(?!\w)")
+_DECADE_SUFFIX_RE = re.compile(r"(?:s|'s|’s|-talet)(?!\w)")
+
+# Text between two numbers that makes them a range: "12–13", "12 to 13", "3 och 4".
+_RANGE_DASH_RE = re.compile(rf"{_SP}*[-–—]{_SP}*")
+_RANGE_WORD_RE = re.compile(rf"{_SP}+(?:to|till|and|och|or|eller){_SP}+", re.IGNORECASE)
+
+# --------------------------------------------------------------------------------------
+# Number words
+# --------------------------------------------------------------------------------------
+
+# A morpheme is (value, category); the categories drive _words_value's small grammar.
+_Morph = tuple[int, str]
+
+_EN_MORPHS: dict[str, tuple[_Morph, ...]] = {
+    "zero": ((0, "zero"),), "one": ((1, "unit"),), "two": ((2, "unit"),),
+    "three": ((3, "unit"),), "four": ((4, "unit"),), "five": ((5, "unit"),),
+    "six": ((6, "unit"),), "seven": ((7, "unit"),), "eight": ((8, "unit"),),
+    "nine": ((9, "unit"),), "ten": ((10, "teen"),), "eleven": ((11, "teen"),),
+    "twelve": ((12, "teen"),), "thirteen": ((13, "teen"),), "fourteen": ((14, "teen"),),
+    "fifteen": ((15, "teen"),), "sixteen": ((16, "teen"),), "seventeen": ((17, "teen"),),
+    "eighteen": ((18, "teen"),), "nineteen": ((19, "teen"),), "twenty": ((20, "ten"),),
+    "thirty": ((30, "ten"),), "forty": ((40, "ten"),), "fifty": ((50, "ten"),),
+    "sixty": ((60, "ten"),), "seventy": ((70, "ten"),), "eighty": ((80, "ten"),),
+    "ninety": ((90, "ten"),), "hundred": ((100, "hundred"),), "dozen": ((12, "hundred"),),
+    "thousand": ((10**3, "scale"),), "million": ((10**6, "scale"),),
+    "billion": ((10**9, "scale"),), "trillion": ((10**12, "scale"),),
+    "a": ((1, "article"),), "an": ((1, "article"),),
+}  # fmt: skip
+_SV_MORPHS: dict[str, tuple[_Morph, ...]] = {
+    "noll": ((0, "zero"),), "en": ((1, "unit"),), "ett": ((1, "unit"),),
+    "två": ((2, "unit"),), "tre": ((3, "unit"),), "fyra": ((4, "unit"),),
+    "fem": ((5, "unit"),), "sex": ((6, "unit"),), "sju": ((7, "unit"),),
+    "åtta": ((8, "unit"),), "nio": ((9, "unit"),), "tio": ((10, "teen"),),
+    "elva": ((11, "teen"),), "tolv": ((12, "teen"),), "tretton": ((13, "teen"),),
+    "fjorton": ((14, "teen"),), "femton": ((15, "teen"),), "sexton": ((16, "teen"),),
+    "sjutton": ((17, "teen"),), "arton": ((18, "teen"),), "aderton": ((18, "teen"),),
+    "nitton": ((19, "teen"),), "tjugo": ((20, "ten"),), "trettio": ((30, "ten"),),
+    "fyrtio": ((40, "ten"),), "femtio": ((50, "ten"),), "sextio": ((60, "ten"),),
+    "sjuttio": ((70, "ten"),), "åttio": ((80, "ten"),), "nittio": ((90, "ten"),),
+    "hundra": ((100, "hundred"),), "dussin": ((12, "hundred"),),
+    "tusen": ((10**3, "scale"),), "ettusen": ((1, "unit"), (10**3, "scale")),
+    "miljon": ((10**6, "scale"),), "miljoner": ((10**6, "scale"),),
+    "miljard": ((10**9, "scale"),), "miljarder": ((10**9, "scale"),),
+    "biljon": ((10**12, "scale"),), "biljoner": ((10**12, "scale"),),
+}  # fmt: skip
+# Words that stand for a number on their own: Swedish "hundra"/"tusen" do ("tusen broar"),
+# English "hundred"/"thousand" need "a" or a number before them.
+_SV_IMPLICIT_ONE = frozenset({"hundra", "tusen"})
+
+_EN_ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+}  # fmt: skip
+# "andra" is left out on purpose: it is "other" at least as often as "second".
+_SV_ORDINALS: dict[str, int] = {
+    "första": 1, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6, "sjunde": 7,
+    "åttonde": 8, "nionde": 9, "tionde": 10, "elfte": 11, "tolfte": 12, "trettonde": 13,
+    "fjortonde": 14, "femtonde": 15, "sextonde": 16, "sjuttonde": 17, "artonde": 18,
+    "nittonde": 19, "tjugonde": 20,
+}  # fmt: skip
+
+_ALL_WORD_STARTS = _alternation(
+    list(_EN_MORPHS) + list(_SV_MORPHS) + list(_EN_ORDINALS) + list(_SV_ORDINALS)
+)
+# A word that begins like a number word; _decompose then decides whether all of it is one.
+# Not after a hyphen or apostrophe: "no-one", "twenty-one" (reached from "twenty").
+_WORD_CANDIDATE_RE = re.compile(rf"(?i)(?<![\w'’\-‑])(?=(?:{_ALL_WORD_STARTS}))[^\W\d_]+(?!\w)")
+_WORD_AT_RE = re.compile(r"[^\W\d_]+")
+# Between the words of one number: "twenty-one", "two hundred and five", "tre miljoner".
+_WORD_JOIN_RE = re.compile(rf"(?i)(?:{_GAP}(?P<and>and{_GAP})?|[-‑])")
+
+# "one" as a pronoun, not a number: "no one", "this one", "one could", "one's own".
+_ONE_PRONOUN_BEFORE_RE = re.compile(
+    r"(?i)\b(?:no|any|every|some|the|this|that|which|each|another|last|little|other)"
+    rf"{_SP}+$"
+)
+_ONE_PRONOUN_AFTER_RE = re.compile(
+    rf"(?i)(?:['’]s\b|{_SP}+(?:another|can|cannot|can't|could|would|should|must|might|"
+    r"may|will|shall|needs?|has|does|gets)\b)"
+)
+_SECOND_AS_TIME_BEFORE_RE = re.compile(rf"(?i)\b(?:a|per|split|one|1){_SP}+$")
+
+
+# --------------------------------------------------------------------------------------
+# Internal bookkeeping
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """A mention under construction; ``base * mult`` is its value (dates: ``base``)."""
+
+    start: int
+    end: int
+    base: Decimal
+    kind: Kind = "number"
+    mult: int = 1
+    unit: str | None = None
+    scaled: bool = False
+
+
+_Keep = Callable[[_Found], None]
+
+
+class _Taken:
+    """Non-overlapping spans already claimed by a mention."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)
+        return i == 0 or self._ends[i - 1] <= start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
+    """Every number in ``text``, in order, with ``text[m.start:m.end] == m.text``.
+
+    ``language`` (ISO 639-1) decides how "1,200"/"1.200" are read (decimal comma in
+    Swedish and other continental languages, thousands comma otherwise) and which number
+    words are looked for (English for "en", Swedish for "sv"/"da"/"nb", both for None,
+    none for other languages). Mentions never overlap.
+    """
+    lang = (language or "").lower()[:2] or None
+    taken = _Taken()
+    found: list[_Found] = []
+
+    def keep(f: _Found) -> None:
+        if f.end > f.start and taken.free(f.start, f.end):
+            taken.add(f.start, f.end)
+            insort(found, f, key=lambda x: x.start)
+
+    _find_dates(text, keep)
+    _find_digits(text, lang, keep, taken)
+    if lang is None or lang in ("en", *_SWEDISH_LIKE):
+        _find_words(text, lang, keep, taken)
+    _share_across_ranges(text, found)
+    return [_to_mention(text, f) for f in found]
+
+
+def numbers_equal(a: NumberMention, b: NumberMention) -> bool:
+    """Whether two mentions state the same quantity.
+
+    The rule, in order:
+
+    * dates and years compare field by field: year, month and day must agree wherever
+      both mentions state them, and at least one field must be stated by both ("2024"
+      equals "12 March 2024"; "March 2024" equals "2024-03-12"; "12 mars" equals
+      "2024-03-12"; "12 mars" does not equal "2024");
+    * an ordinal equals only an ordinal of the same value;
+    * a percentage equals only a percentage with the same unit ("%" vs "pp" differ);
+    * units must agree when both mentions have one (a plain "4.2 million" is compatible
+      with "4,2 miljoner kronor");
+    * values are equal when they differ by at most half a unit of the coarser written
+      precision. Precision comes from the significant digits written: "3.8 million" is
+      precise to 100 000, so it equals "3 812 000" (which rounds to 3.8 million) but not
+      "3 861 000"; "4 million" is precise to a million. Trailing zeros of a whole number
+      count as written ("3 800 000" is precise to 1), and words such as "about" are not
+      read. Besides that, a relative tolerance of 1e-9 absorbs float noise.
+    """
+    date_kinds = ("date", "year")
+    if a.kind in date_kinds or b.kind in date_kinds:
+        return a.kind in date_kinds and b.kind in date_kinds and _dates_agree(a, b)
+    if a.kind == "ordinal" or b.kind == "ordinal":
+        return a.kind == b.kind == "ordinal" and a.value == b.value
+    if (a.kind == "percent") != (b.kind == "percent"):
+        return False
+    if a.unit and b.unit and a.unit != b.unit:
+        return False
+    diff = abs(a.value - b.value)
+    tolerance = max(
+        0.5 * max(_precision(a), _precision(b)),
+        1e-9 * max(abs(a.value), abs(b.value)),
+    )
+    return diff <= tolerance * (1 + 1e-12)
+
+
+# --------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------
+
+
+def _find_dates(text: str, keep: _Keep) -> None:
+    for pattern in (_ISO_DATE_RE, _DOTTED_DATE_RE, _MONTH_DAY_YEAR_RE, _DAY_MONTH_RE):
+        for m in pattern.finditer(text):
+            month_word = m.group("month")
+            month = _month_number(month_word)
+            year = int(m.group("year")) if m.group("year") else 0
+            day = int(m.group("day"))
+            if month is None or not 1 <= day <= 31:
+                continue
+            if not year and month_word.lower().rstrip(".") not in _MONTHS_FULL:
+                continue  # "12 jul" without a year: too ambiguous
+            end = m.end() if year else m.end("month")
+            keep(_Found(m.start(), end, Decimal(year * 10000 + month * 100 + day), "date"))
+    for m in _MONTH_YEAR_RE.finditer(text):
+        month = _month_number(m.group("month"))
+        if month is not None:
+            year = int(m.group("year"))
+            keep(_Found(m.start(), m.end(), Decimal(year * 10000 + month * 100), "date"))
+
+
+def _month_number(word: str) -> int | None:
+    """The month a word names; English "may" must be capitalised ("prices may 2024")."""
+    if word.isdigit():
+        month = int(word)
+        return month if 1 <= month <= 12 else None
+    key = word.lower()
+    if key == "may" and not word[0].isupper():
+        return None
+    return _MONTHS.get(key)
+
+
+# --------------------------------------------------------------------------------------
+# Digits
+# --------------------------------------------------------------------------------------
+
+
+def _find_digits(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> None:
+    comma_decimal = lang in _COMMA_DECIMAL
+    for m in _NUMBER_RE.finditer(text):
+        if not taken.free(m.start(), m.end()):
+            continue
+        token = m.group()
+        value = _parse_digits(token, comma_decimal)
+        if value is None:
+            # "1,2,3" is a list: each part is a number. "3.4.3" is a section number: none.
+            if "," in token and "." not in token:
+                for part in re.finditer(r"\d+", token):
+                    s, e = m.start() + part.start(), m.start() + part.end()
+                    keep(_Found(s, e, Decimal(part.group())))
+            continue
+        found = _with_suffixes(text, m.start(), m.end(), value, token)
+        if found is not None:
+            keep(found)
+
+
+def _parse_digits(token: str, comma_decimal: bool) -> Decimal | None:
+    """The value of a numeric token, or None when it is a list or a dotted section number.
+
+    Spaces are always thousands separators. With both "," and "." the last one is the
+    decimal mark. With one kind of mark: several marks are thousands separators when every
+    group after the first has three digits ("1,200,000"), else the token is no single
+    number; one mark followed by exactly three digits is a thousands separator where the
+    language uses the other mark for decimals ("1,200" in English, "1.200" in Swedish),
+    except after a lone 0 ("0,125"); otherwise it is the decimal mark ("3,5", "3.5").
+    """
+    spaced = any(ch in _SPACES for ch in token)
+    t = "".join(ch for ch in token if ch not in _SPACES)
+    if "," in t and "." in t:
+        dec = "," if t.rfind(",") > t.rfind(".") else "."
+        thousands = "." if dec == "," else ","
+        whole, frac = t.rsplit(dec, 1)
+        if dec in whole or not _thousands_groups(whole.split(thousands)):
+            return None
+        return Decimal(whole.replace(thousands, "") + "." + frac)
+    for mark in (",", "."):
+        if mark not in t:
+            continue
+        parts = t.split(mark)
+        if len(parts) > 2:
+            return Decimal("".join(parts)) if _thousands_groups(parts) and not spaced else None
+        whole, frac = parts
+        mark_is_thousands = (mark == ",") != comma_decimal
+        if not spaced and mark_is_thousands and len(frac) == 3 and whole != "0" and len(whole) <= 3:
+            return Decimal(whole + frac)
+        return Decimal(whole + "." + frac)
+    return Decimal(t)
+
+
+def _thousands_groups(groups: list[str]) -> bool:
+    return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+
+
+def _with_suffixes(
+    text: str, start: int, num_end: int, value: Decimal, token: str
+) -> _Found | None:
+    """Extend a numeric core with its sign, currency, ordinal/decade suffix, scale, unit."""
+    f = _Found(start, num_end, value)
+    if _has_minus(text, start):
+        f.start -= 1
+        f.base = -value
+    currency = _currency_before(text, f.start)
+    if currency is not None:
+        unit, prefix_len = currency
+        f.start -= prefix_len
+        f.unit = unit
+        f.kind = "money"
+    plain_int = token.isdigit()
+    end = num_end
+
+    if plain_int and currency is None and f.base >= 0:
+        ordinal = _ORDINAL_SUFFIX_RE.match(text, end)
+        if ordinal:
+            f.kind = "ordinal"
+            f.end = ordinal.end()
+            return f
+        decade = _DECADE_SUFFIX_RE.match(text, end)
+        if decade and len(token) == 4 and token.endswith("0") and 1000 <= int(token) <= 2100:
+            f.kind = "year"
+            f.end = decade.end()
+            return f
+
+    scale = _SCALE_RE.match(text, end)
+    if scale:
+        mult, implied_unit = _SCALES[scale.group("scale").lower()]
+        f.mult, f.scaled, end = mult, True, scale.end()
+        if implied_unit:
+            f.unit, f.kind = implied_unit, "money"
+    elif currency is not None:
+        short = _CURRENCY_SCALE_RE.match(text, end)
+        if short:
+            f.mult, f.scaled, end = _SHORT_SCALES[short.group("scale").lower()], True, short.end()
+
+    if not (f.kind == "money" and f.unit and scale):
+        unit_match = _UNIT_RE.match(text, end)
+        if unit_match:
+            unit = _UNITS[unit_match.group("unit").lower()]
+            if not (currency is not None and unit not in _CURRENCIES):
+                end = unit_match.end()
+                f.unit = unit
+                f.kind = _kind_of_unit(unit)
+
+    # Digits glued to letters that are neither a unit nor a scale: "4G", "3D", "12abc".
+    if end == num_end and num_end < len(text) and text[num_end].isalpha():
+        return None
+    f.end = end
+    if plain_int and f.kind == "number" and not f.scaled and 1800 <= int(token) <= 2100:
+        f.kind = "year"
+    return f
+
+
+def _kind_of_unit(unit: str) -> Kind:
+    if unit in _PERCENT_UNITS:
+        return "percent"
+    return "money" if unit in _CURRENCIES else "number"
+
+
+def _has_minus(text: str, start: int) -> bool:
+    """A minus sign right before the digits that is a sign, not a range dash or hyphen."""
+    i = start - 1
+    if i < 0 or text[i] not in "-−":
+        return False
+    j = i - 1
+    if j >= 0 and (text[j].isalnum() or text[j] in ")]%-–—"):
+        return False  # "12-13", "E-4"
+    k = j
+    while k >= 0 and text[k] in _SPACES:
+        k -= 1
+    # "12 - 13" is a range as well
+    return not (k != j and k >= 0 and (text[k].isdigit() or text[k] == "%"))
+
+
+def _currency_before(text: str, start: int) -> tuple[str, int] | None:
+    window_start = max(0, start - 8)
+    m = _CURRENCY_BEFORE_RE.search(text[window_start:start])
+    if m is None:
+        return None
+    if m.group("sym"):
+        return _CURRENCY_SYMBOLS[m.group("sym").lower()], len(m.group())
+    return m.group("code"), len(m.group())
+
+
+# --------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------
+
+
+def _find_words(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> None:
+    tables: list[str] = []
+    if lang in (None, "en"):
+        tables.append("en")
+    if lang is None or lang in _SWEDISH_LIKE:
+        tables.append("sv")
+    consumed = 0
+    for m in _WORD_CANDIDATE_RE.finditer(text):
+        if m.start() < consumed or not taken.free(m.start(), m.end()):
+            continue
+        word = m.group().lower()
+        ordinal = _ordinal_value(word, tables)
+        if ordinal is not None:
+            if not (word == "second" and _SECOND_AS_TIME_BEFORE_RE.search(text, 0, m.start())):
+                keep(_Found(m.start(), m.end(), Decimal(ordinal), "ordinal"))
+            continue
+        best: tuple[int, int] | None = None  # (end, value)
+        for table in tables:
+            result = _word_number(text, m.start(), m.end(), table, lang is None)
+            if result is not None and (best is None or result[0] > best[0]):
+                best = result
+        if best is None:
+            continue
+        end, value = best
+        f = _Found(m.start(), end, Decimal(value))
+        unit_match = _UNIT_RE.match(text, end)
+        if unit_match:
+            f.end = unit_match.end()
+            f.unit = _UNITS[unit_match.group("unit").lower()]
+            f.kind = _kind_of_unit(f.unit)
+        if taken.free(f.start, f.end):
+            keep(f)
+            consumed = f.end
+
+
+def _ordinal_value(word: str, tables: list[str]) -> int | None:
+    if "en" in tables and word in _EN_ORDINALS:
+        return _EN_ORDINALS[word]
+    if "sv" in tables and word in _SV_ORDINALS:
+        return _SV_ORDINALS[word]
+    return None
+
+
+def _word_number(
+    text: str, start: int, end: int, table: str, both_languages: bool
+) -> tuple[int, int] | None:
+    """The longest run of number words from ``start`` that reads as one number:
+    (end offset, value), or None."""
+    words: list[tuple[int, int, tuple[_Morph, ...], bool]] = []  # start, end, morphs, "and"
+    pos_start, pos_end, after_and = start, end, False
+    while len(words) < 12:
+        morphs = _decompose(text[pos_start:pos_end].lower(), table)
+        if morphs is None:
+            break
+        words.append((pos_start, pos_end, morphs, after_and))
+        join = _WORD_JOIN_RE.match(text, pos_end)
+        if join is None:
+            break
+        after_and = bool(join.group("and"))
+        if after_and and table != "en":
+            break
+        nxt = _WORD_AT_RE.match(text, join.end())
+        if nxt is None:
+            break
+        pos_start, pos_end = nxt.start(), nxt.end()
+
+    for n in range(len(words), 0, -1):
+        seq: list[_Morph] = []
+        ok = True
+        for i, (_, _, morphs, with_and) in enumerate(words[:n]):
+            if with_and and (not seq or seq[-1][1] not in ("hundred", "scale")):
+                ok = False
+                break
+            single_word_article = (
+                table == "sv"
+                and len(morphs) == 1
+                and morphs[0][0] == 1
+                and (text[words[i][0] : words[i][1]].lower() in ("en", "ett"))
+            )
+            seq.extend(((1, "article"),) if single_word_article else morphs)
+        if not ok:
+            continue
+        first_word = text[words[0][0] : words[0][1]].lower()
+        value = _words_value(seq, implicit_one=table == "sv" and first_word in _SV_IMPLICIT_ONE)
+        if value is None:
+            continue
+        if n == 1 and not _standalone_ok(
+            text, words[0][0], words[0][1], first_word, both_languages
+        ):
+            return None
+        return words[n - 1][1], value
+    return None
+
+
+def _standalone_ok(text: str, start: int, end: int, word: str, both_languages: bool) -> bool:
+    """Context rules for a number word that stands alone."""
+    if word == "one":
+        before = _ONE_PRONOUN_BEFORE_RE.search(text, max(0, start - 12), start)
+        return before is None and _ONE_PRONOUN_AFTER_RE.match(text, end) is None
+    # "sex" is an English word too: with no language given, take it only in compounds.
+    return not (word == "sex" and both_languages)
+
+
+@lru_cache(maxsize=4096)
+def _decompose(word: str, table: str) -> tuple[_Morph, ...] | None:
+    """Split a word into number morphemes ("tvåhundrafemtio" -> två, hundra, femtio)."""
+    if not word:
+        return ()
+    morphs_of = _EN_MORPHS if table == "en" else _SV_MORPHS
+    if word in morphs_of:
+        return morphs_of[word]
+    if table == "en":
+        return None  # English compounds are hyphenated or spaced, handled by _word_number
+    for key in _SV_KEYS_LONGEST_FIRST:
+        if word.startswith(key):
+            rest = _decompose(word[len(key) :], table)
+            if rest is not None:
+                return morphs_of[key] + rest
+    return None
+
+
+_SV_KEYS_LONGEST_FIRST = sorted(_SV_MORPHS, key=len, reverse=True)
+
+
+def _words_value(seq: list[_Morph], implicit_one: bool) -> int | None:
+    """The value of a morpheme sequence, or None when it is not a well-formed number.
+
+    Grammar, per group below a thousand: [unit hundred] [ten] [unit | teen]; groups are
+    joined by falling scales (million, thousand). "a"/"en"/"ett" only as the first word
+    and only before hundred/dozen or a scale.
+    """
+    total = 0
+    current: int | None = None
+    last: str | None = None
+    last_scale = 10**18
+    for i, (value, cat) in enumerate(seq):
+        if cat == "article":
+            if i != 0 or len(seq) < 2 or seq[1][1] not in ("hundred", "scale"):
+                return None
+            current = 1
+        elif cat == "zero":
+            return 0 if len(seq) == 1 else None
+        elif cat in ("unit", "teen"):
+            if last in ("unit", "teen", "article") or (last == "ten" and cat == "teen"):
+                return None
+            current = (current or 0) + value
+        elif cat == "ten":
+            if last in ("unit", "teen", "ten", "article"):
+                return None
+            current = (current or 0) + value
+        elif cat == "hundred":
+            if last == "hundred":
+                return None
+            if current is None:
+                if i != 0 or not implicit_one:
+                    return None
+                current = 1
+            if current >= 100:
+                return None
+            current *= value
+        else:  # scale
+            if value >= last_scale:
+                return None
+            if current is None:
+                if i != 0 or not implicit_one or value > 1000:
+                    return None
+                current = 1
+            total += current * value
+            current = None
+            last_scale = value
+        last = cat
+    return total + (current or 0)
+
+
+# --------------------------------------------------------------------------------------
+# Ranges, conversion, comparison
+# --------------------------------------------------------------------------------------
+
+
+def _share_across_ranges(text: str, found: list[_Found]) -> None:
+    """In "12–13 million" and "3 till 4 procent", the first number takes the second's
+    scale, unit and kind."""
+    for a, b in itertools.pairwise(found):
+        if a.scaled or a.unit or a.kind not in ("number", "year"):
+            continue
+        if not (b.scaled or b.unit) or b.kind in ("date", "year", "ordinal"):
+            continue
+        between = text[a.end : b.start]
+        dash = _RANGE_DASH_RE.fullmatch(between) is not None
+        if not dash and (_RANGE_WORD_RE.fullmatch(between) is None or a.kind == "year"):
+            continue
+        if b.base < 0 or a.base > b.base:
+            continue
+        a.mult, a.scaled, a.unit, a.kind = b.mult, b.scaled, b.unit, b.kind
+
+
+def _to_mention(text: str, f: _Found) -> NumberMention:
+    value = float(f.base * f.mult)
+    return NumberMention(
+        text=text[f.start : f.end],
+        start=f.start,
+        end=f.end,
+        value=value,
+        unit=f.unit,
+        kind=f.kind,
+    )
+
+
+_CORE_DIGITS_RE = re.compile(rf"\d(?:[\d.,]|{_SP}(?=\d))*")
+
+
+def _precision(m: NumberMention) -> float:
+    """The place value of the last significant digit written ("3.8 million" -> 100 000)."""
+    value = abs(m.value)
+    if value == 0:
+        return 0.0
+    core = _CORE_DIGITS_RE.search(m.text)
+    magnitude = math.floor(math.log10(value))
+    if core is None:
+        # Written in words: "twelve" is exact; "three million" is precise to a million.
+        whole = round(value)
+        if whole < 1000 or whole != value:
+            return 1.0
+        zeros = len(str(whole)) - len(str(whole).rstrip("0"))
+        return float(10**zeros)
+    digits = re.sub(r"\D", "", core.group()).lstrip("0")
+    if not digits:
+        return 0.0
+    return float(10.0 ** (magnitude - len(digits) + 1))
+
+
+def _dates_agree(a: NumberMention, b: NumberMention) -> bool:
+    fa, fb = _date_fields(a), _date_fields(b)
+    shared = 0
+    for x, y in zip(fa, fb, strict=True):
+        if x and y:
+            if x != y:
+                return False
+            shared += 1
+    return shared > 0
+
+
+def _date_fields(m: NumberMention) -> tuple[int, int, int]:
+    v = int(m.value)
+    if m.kind == "year":
+        return v, 0, 0
+    return v // 10000, (v // 100) % 100, v % 100
