@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table", "caption", "quote"]
+BlockKind = Literal["heading", "paragraph", "list_item", "table", "caption", "quote", "toc"]
 VerdictLabel = Literal["supported", "partially_supported", "contradicted", "not_found"]
 CitationCheck = Literal["none", "confirmed", "wrong_location", "unresolved"]
 QuoteStatus = Literal["verbatim", "normalised", "near", "absent"]

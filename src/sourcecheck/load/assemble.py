@@ -240,6 +240,10 @@ def number_blocks(
                 )
             )
             continue
+        if draft.kind == "toc":
+            # A contents entry names a section; it is not in it, and counts as no paragraph.
+            blocks.append(Block("toc", start, end, page=page))
+            continue
         if key != section_key:
             section_key = key
             in_section = 0

@@ -568,7 +568,23 @@ def _stats(pages: Sequence[Sequence[_Line]]) -> _Stats:
     return _Stats(body, heading_sizes, hyphenated, words, typical)
 
 
+# On a page already known to be a contents page, any line ending in a page number is an
+# entry, even when the title itself ends in a number ("3.2 Reparationer under 2026 5").
+_TOC_PAGE_NUMBER = re.compile(r"\S\s+\d{1,3}$")
+
+
 def _page_drafts(lines: list[_Line], page: int, stats: _Stats, outline: set[str]) -> list[Draft]:
+    toc_lines = [ln for ln in lines if looks_like_toc_entry(ln.text)]
+    if len(toc_lines) >= max(3, len(lines) // 2):
+        # A contents page: its entries ("3.4.3 Tillfälliga begränsningar 7") look like
+        # numbered headings but must neither open sections nor be cited as evidence.
+        return [
+            Draft("toc", ln.text, page=page)
+            if looks_like_toc_entry(ln.text) or _TOC_PAGE_NUMBER.search(ln.text)
+            else Draft("heading", ln.text, page=page, heading_level=1, title=ln.text)
+            for ln in lines
+            if ln.text.strip()
+        ]
     blocks = _page_blocks(lines, stats, outline)
     drafts: list[Draft] = []
     for block in blocks:

@@ -38,6 +38,10 @@ class Scorer(ABC):
     model_id: str = ""
     #: Longest input (in the backend's own tokens) scored without chunking; None = no limit.
     max_length: int | None = None
+    #: Calibrated decision thresholds the backend ships with (its card says how chosen).
+    support_threshold: float = 0.5
+    partial_threshold: float = 0.3
+    contradiction_threshold: float = 0.5
 
     @abstractmethod
     def score_batch(self, pairs: Sequence[Pair]) -> list[PairScore]:
@@ -45,7 +49,14 @@ class Scorer(ABC):
 
     def describe(self) -> dict[str, object]:
         """What the report records about this scorer."""
-        return {"name": self.name, "model_id": self.model_id, "max_length": self.max_length}
+        return {
+            "name": self.name,
+            "model_id": self.model_id,
+            "max_length": self.max_length,
+            "support_threshold": self.support_threshold,
+            "partial_threshold": self.partial_threshold,
+            "contradiction_threshold": self.contradiction_threshold,
+        }
 
 
 ScorerFactory = Callable[[str], Scorer]
@@ -78,7 +89,7 @@ def get_scorer(name: str) -> Scorer:
     return factory(arg)
 
 
-_TAKES_ARG = {"hf"}
+_TAKES_ARG = {"hf", "llm"}
 
 
 def _load_builtins() -> None:

@@ -1,0 +1,5 @@
+import sys
+
+from sourcecheck.cli.main import main
+
+sys.exit(main())

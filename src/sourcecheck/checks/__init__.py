@@ -1,0 +1,1 @@
+"""Deterministic checks: quotes, numbers."""

@@ -1,0 +1,91 @@
+"""Number checks: does each number of the claim appear in the evidence?
+
+``matches``: the same value (and a compatible unit) is in one of the evidence passages.
+``differs``: the best evidence passage states a number of the same kind and unit, but a
+different one (the report shows the source's number). ``absent``: neither.
+Values are compared after normalisation, so "4.2 million kronor" meets "3,8 miljoner
+kronor" across languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sourcecheck.model import Document, NumberMention, NumberResult, Passage
+from sourcecheck.numbers import find_numbers, numbers_equal
+
+
+@dataclass(frozen=True)
+class _SourceNumber:
+    mention: NumberMention  # offsets into the document text
+    doc: Document
+
+
+def _comparable(a: NumberMention, b: NumberMention) -> bool:
+    if a.kind in ("date", "year") or b.kind in ("date", "year"):
+        return a.kind == b.kind
+    if a.kind == "ordinal" or b.kind == "ordinal":
+        return False
+    if a.unit or b.unit:
+        return a.unit == b.unit
+    return a.kind == b.kind
+
+
+def passage_numbers(passage: Passage, doc: Document) -> list[_SourceNumber]:
+    out = []
+    for m in find_numbers(passage.text, doc.language):
+        shifted = NumberMention(
+            text=m.text,
+            start=passage.start + m.start,
+            end=passage.start + m.end,
+            value=m.value,
+            unit=m.unit,
+            kind=m.kind,
+        )
+        out.append(_SourceNumber(shifted, doc))
+    return out
+
+
+def check_numbers(
+    numbers: Sequence[NumberMention],
+    evidence: Sequence[Passage],
+    documents: dict[str, Document],
+) -> list[NumberResult]:
+    """Check every claim number against ``evidence`` (best passage first)."""
+    if not numbers:
+        return []
+    per_passage = [passage_numbers(p, documents[p.doc_id]) for p in evidence]
+    pool = [n for ns in per_passage for n in ns]
+    best = per_passage[0] if per_passage else []
+    results = []
+    for num in numbers:
+        match = next((s for s in pool if numbers_equal(num, s.mention)), None)
+        if match is not None:
+            results.append(_result(num, "matches", match))
+            continue
+        rivals = [s for s in best if _comparable(num, s.mention)]
+        if rivals:
+            closest = min(rivals, key=lambda s: abs(s.mention.value - num.value))
+            results.append(_result(num, "differs", closest))
+        else:
+            results.append(
+                NumberResult(text=num.text, value=num.value, unit=num.unit, status="absent")
+            )
+    return results
+
+
+def _result(num: NumberMention, status: str, src: _SourceNumber) -> NumberResult:
+    page = src.doc.page_at(src.mention.start)
+    return NumberResult(
+        text=num.text,
+        value=num.value,
+        unit=num.unit,
+        status=status,  # type: ignore[arg-type]
+        source_value=src.mention.value,
+        source_text=src.mention.text,
+        source=src.doc.id,
+        page=page.label if page else None,
+        start=src.mention.start,
+        end=src.mention.end,
+    )

@@ -1,0 +1,137 @@
+"""Quotation checks: is the quoted wording in the source, word for word?
+
+``verbatim``: the exact characters occur. ``normalised``: they occur once case, quote
+marks, dashes, ligatures, hyphenation and whitespace are folded. ``near``: a window of the
+source's own words is close (the report shows that wording). ``absent``: nothing close;
+the report shows the source's nearest wording from the best evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+import numpy as np
+
+from sourcecheck.checks.normalise import Folded, fold
+from sourcecheck.embed import Embedder, default_embedder
+from sourcecheck.model import Document, Passage, Quote, QuoteResult
+from sourcecheck.tokens import word_spans
+
+NEAR_THRESHOLD = 0.82
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> Folded:
+    return fold(text)
+
+
+def check_quote(
+    quote: Quote,
+    sources: Sequence[Document],
+    nearby: Sequence[Passage],
+    embedder: Embedder | None = None,
+) -> QuoteResult:
+    """Check one quotation against ``sources``; ``nearby`` are the claim's best evidence
+    passages, where near matches and the nearest wording are looked for."""
+    wanted = quote.text.strip()
+    if not wanted:
+        return QuoteResult(text=quote.text, status="absent")
+    docs = {d.id: d for d in sources}
+    # The claim's own evidence first: the same words may also stand in a contents page
+    # or a heading elsewhere, and the report should point at the passage that matters.
+    for passage in nearby:
+        at = passage.text.find(wanted)
+        if at >= 0:
+            s = passage.start + at
+            return _found(quote, "verbatim", docs[passage.doc_id], s, s + len(wanted), 1.0)
+    for doc in sources:
+        at = doc.text.find(wanted)
+        if at >= 0:
+            return _found(quote, "verbatim", doc, at, at + len(wanted), 1.0)
+    folded_q = fold(wanted).text
+    if folded_q:
+        for doc in sources:
+            f = _folded(doc.text)
+            at = f.text.find(folded_q)
+            if at >= 0:
+                s, e = f.span(at, at + len(folded_q))
+                return _found(quote, "normalised", doc, s, e, 1.0)
+    best = _best_window(folded_q, nearby)
+    if best is not None and best[0] >= NEAR_THRESHOLD:
+        ratio, passage, s, e = best
+        return _found(quote, "near", docs[passage.doc_id], s, e, ratio)
+    nearest = _nearest_wording(wanted, nearby, embedder)
+    if nearest is None:
+        return QuoteResult(text=quote.text, status="absent")
+    sim, passage, s, e = nearest
+    doc = docs[passage.doc_id]
+    page = doc.page_at(s)
+    return QuoteResult(
+        text=quote.text,
+        status="absent",
+        source=doc.id,
+        page=page.label if page else None,
+        start=s,
+        end=e,
+        source_text=doc.text[s:e],
+        similarity=round(sim, 4),
+    )
+
+
+def _found(quote: Quote, status: str, doc: Document, s: int, e: int, sim: float) -> QuoteResult:
+    page = doc.page_at(s)
+    return QuoteResult(
+        text=quote.text,
+        status=status,  # type: ignore[arg-type]
+        source=doc.id,
+        page=page.label if page else None,
+        start=s,
+        end=e,
+        source_text=doc.text[s:e],
+        similarity=round(sim, 4),
+    )
+
+
+def _windows(passage: Passage, n_words: int) -> list[tuple[int, int]]:
+    """Word windows of ``n_words - 1`` to ``n_words + 1`` words, as document offsets."""
+    spans = word_spans(passage.text)
+    out = []
+    for size in {max(1, n_words - 1), n_words, n_words + 1}:
+        for i in range(0, max(0, len(spans) - size + 1)):
+            out.append((passage.start + spans[i][0], passage.start + spans[i + size - 1][1]))
+    return out
+
+
+def _best_window(
+    folded_q: str, nearby: Sequence[Passage]
+) -> tuple[float, Passage, int, int] | None:
+    n_words = max(1, len(folded_q.split()))
+    best: tuple[float, Passage, int, int] | None = None
+    for passage in nearby:
+        for s, e in _windows(passage, n_words):
+            cand = fold(passage.text[s - passage.start : e - passage.start]).text
+            ratio = SequenceMatcher(None, folded_q, cand, autojunk=False).ratio()
+            if best is None or ratio > best[0]:
+                best = (ratio, passage, s, e)
+    return best
+
+
+def _nearest_wording(
+    wanted: str, nearby: Sequence[Passage], embedder: Embedder | None
+) -> tuple[float, Passage, int, int] | None:
+    """The source's wording closest in meaning (any language) to the quoted words."""
+    n_words = max(1, len(wanted.split()))
+    cands: list[tuple[Passage, int, int]] = []
+    for passage in nearby[:2]:
+        cands.extend((passage, s, e) for s, e in _windows(passage, min(n_words, 4)))
+    if not cands:
+        return None
+    embedder = embedder or default_embedder()
+    q = embedder.queries([wanted])[0]
+    texts = [p.text[s - p.start : e - p.start] for p, s, e in cands]
+    sims = embedder.passages(texts) @ q
+    j = int(np.argmax(sims))
+    p, s, e = cands[j]
+    return float(sims[j]), p, s, e

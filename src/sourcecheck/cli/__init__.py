@@ -1,0 +1,1 @@
+"""Thin command-line layer over the library: one module per subcommand."""

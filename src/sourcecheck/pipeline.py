@@ -1,0 +1,520 @@
+"""The flow, and the only place that knows its order:
+
+load → claims → index sources → retrieve (cited place first, then search) → score
+→ deterministic checks (quotes, numbers, citation location) → verdicts → report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sourcecheck import __version__
+from sourcecheck.checks.numbers import check_numbers
+from sourcecheck.checks.quotes import check_quote
+from sourcecheck.claims import extract_claims, scoring_text
+from sourcecheck.config import Options, resolve_options
+from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
+from sourcecheck.embed import Embedder, default_embedder
+from sourcecheck.errors import InputError
+from sourcecheck.load import load_document
+from sourcecheck.model import (
+    REPORT_SCHEMA,
+    CitationCheck,
+    Claim,
+    Document,
+    Evidence,
+    NumberResult,
+    Passage,
+    QuoteResult,
+    Report,
+    SourceInfo,
+    Verdict,
+    VerdictLabel,
+)
+from sourcecheck.retrieve import (
+    Candidate,
+    CitedPlace,
+    SourceIndex,
+    build_index,
+    resolve_citations,
+    search,
+)
+from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
+
+#: progress(stage, done, total): stages are "load", "index", "score", "check".
+Progress = Callable[[str, int, int], None]
+DocInput = str | os.PathLike[str] | Document
+
+#: Within this much of the best support, the cited place still counts as holding it.
+CITED_MARGIN = 0.1
+
+
+class ScoreCache:
+    """Scores by (model, claim hash, passage hash): a passage is never scored twice for
+    the same claim text by the same model, across checks in one process."""
+
+    def __init__(self, size: int = 500_000) -> None:
+        self._data: OrderedDict[tuple[str, bytes, bytes], PairScore] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(model: str, pair: Pair) -> tuple[str, bytes, bytes]:
+        def h(text: str) -> bytes:
+            return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+        return (model, h(pair.claim), h(pair.passage))
+
+    def score(self, scorer: Scorer, pairs: Sequence[Pair], batch_size: int) -> list[PairScore]:
+        model = f"{scorer.name}|{scorer.model_id}"
+        keys = [self.key(model, p) for p in pairs]
+        out: list[PairScore | None] = []
+        with self._lock:
+            for k in keys:
+                hit = self._data.get(k)
+                out.append(hit)
+        todo = [i for i, s in enumerate(out) if s is None]
+        for b in range(0, len(todo), batch_size):
+            idx = todo[b : b + batch_size]
+            scores = scorer.score_batch([pairs[i] for i in idx])
+            if len(scores) != len(idx):
+                raise RuntimeError(f"scorer {scorer.name} returned {len(scores)} for {len(idx)}")
+            with self._lock:
+                for i, s in zip(idx, scores, strict=True):
+                    out[i] = s
+                    self._data[keys[i]] = s
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        return [s for s in out if s is not None]
+
+
+_cache = ScoreCache()
+_scorers: dict[str, Scorer] = {}
+_scorers_lock = threading.Lock()
+
+
+def scorer_for(name: str) -> Scorer:
+    """The scorer named ``name``, loaded once per process."""
+    with _scorers_lock:
+        if name not in _scorers:
+            _scorers[name] = get_scorer(name)
+        return _scorers[name]
+
+
+@dataclass(frozen=True)
+class _Thresholds:
+    support: float
+    partial: float
+    contradiction: float
+
+
+def _load_all(
+    inputs: Sequence[DocInput], progress: Progress | None, offset: int, total: int
+) -> list[Document]:
+    docs = []
+    for i, item in enumerate(inputs):
+        docs.append(item if isinstance(item, Document) else load_document(item))
+        if progress:
+            progress("load", offset + i + 1, total)
+    return docs
+
+
+def _unique_ids(sources: list[Document], article: Document) -> list[Document]:
+    """Source ids must be unique (and differ from the article's): suffix clashes."""
+    from dataclasses import replace
+
+    seen = {article.id}
+    out = []
+    for doc in sources:
+        new_id, n = doc.id, 2
+        while new_id in seen:
+            new_id, n = f"{doc.id}-{n}", n + 1
+        seen.add(new_id)
+        out.append(doc if new_id == doc.id else replace(doc, id=new_id))
+    return out
+
+
+def check(
+    article: DocInput,
+    sources: Sequence[DocInput],
+    *,
+    options: Options | None = None,
+    option_origins: dict[str, str] | None = None,
+    scorer: Scorer | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check ``article`` against ``sources`` (paths or loaded Documents)."""
+    origins: dict[str, str] = dict(option_origins or {})
+    if options is None:
+        options, origins = resolve_options()
+    if not sources:
+        raise InputError("<sources>", "no source given: name at least one with --source")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    total_docs = 1 + len(sources)
+    article_doc = _load_all([article], progress, 0, total_docs)[0]
+    source_docs = _unique_ids(_load_all(sources, progress, 1, total_docs), article_doc)
+    timings["load"] = time.perf_counter() - t0
+    return check_documents(
+        article_doc,
+        source_docs,
+        options=options,
+        option_origins=origins,
+        scorer=scorer,
+        embedder=embedder,
+        progress=progress,
+        timings=timings,
+    )
+
+
+def check_documents(
+    article: Document,
+    sources: Sequence[Document],
+    *,
+    options: Options | None = None,
+    option_origins: dict[str, str] | None = None,
+    scorer: Scorer | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> Report:
+    """Check an already-loaded article against already-loaded sources."""
+    if options is None:
+        options, option_origins = resolve_options()
+    timings = dict(timings or {})
+    embedder = embedder or default_embedder()
+    scorer = scorer or scorer_for(options.model)
+    th = _Thresholds(
+        support=options.support_threshold
+        if options.support_threshold is not None
+        else scorer.support_threshold,
+        partial=options.partial_threshold
+        if options.partial_threshold is not None
+        else scorer.partial_threshold,
+        contradiction=options.contradiction_threshold
+        if options.contradiction_threshold is not None
+        else scorer.contradiction_threshold,
+    )
+
+    t = time.perf_counter()
+    claim_set = extract_claims(article, sources)
+    claims = [c for c in claim_set.claims if options.check_comments or c.origin == "article"]
+    timings["claims"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    if progress:
+        progress("index", 0, 1)
+    index = build_index(sources, embedder)
+    if progress:
+        progress("index", 1, 1)
+    timings["index"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    plans = [_retrieve(index, claim, options, embedder) for claim in claims]
+    timings["retrieve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    scores = _score_all(index, claims, plans, scorer, options, progress)
+    timings["score"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    verdicts = []
+    for i, (claim, plan, claim_scores) in enumerate(zip(claims, plans, scores, strict=True)):
+        verdicts.append(_decide(index, claim, plan, claim_scores, th, options, embedder))
+        if progress:
+            progress("check", i + 1, len(claims))
+    timings["checks"] = time.perf_counter() - t
+    timings = {k: round(v, 3) for k, v in timings.items()}
+
+    return Report(
+        schema=REPORT_SCHEMA,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        article=source_info(article),
+        sources=tuple(source_info(d) for d in sources),
+        verdicts=tuple(verdicts),
+        skipped=tuple(
+            s for s in claim_set.skipped if options.check_comments or s.origin == "article"
+        ),
+        options={**options.as_dict(), "origins": dict(option_origins or {})},
+        models={
+            "scorer": scorer.describe(),
+            "thresholds": {
+                "support": th.support,
+                "partial": th.partial,
+                "contradiction": th.contradiction,
+            },
+            "embedder": EMBED_MODEL_ID,
+        },
+        timings=timings,
+    )
+
+
+def source_info(doc: Document) -> SourceInfo:
+    return SourceInfo(
+        id=doc.id,
+        path=doc.path,
+        media_type=doc.media_type,
+        language=doc.language,
+        pages=len(doc.pages),
+        sha256=doc.sha256,
+        title=doc.title,
+        characters=len(doc.text),
+        warnings=doc.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    candidates: tuple[Candidate, ...]
+    cited: CitedPlace | None
+    text: str
+
+
+def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embedder) -> _Plan:
+    text = scoring_text(claim) or claim.text
+    cited = resolve_citations(index, claim)
+    found: dict[int, Candidate] = {}
+    if cited is not None and cited.resolved:
+        for c in search(
+            index,
+            text,
+            claim.language,
+            restrict=cited.indexes,
+            top_k=options.cited_k,
+            embedder=embedder,
+        ):
+            found[c.index] = Candidate(c.index, "cited", c.dense, c.lexical)
+    for c in search(index, text, claim.language, top_k=options.top_k, embedder=embedder):
+        found.setdefault(c.index, c)
+    return _Plan(tuple(found.values()), cited, text)
+
+
+def _score_all(
+    index: SourceIndex,
+    claims: Sequence[Claim],
+    plans: Sequence[_Plan],
+    scorer: Scorer,
+    options: Options,
+    progress: Progress | None,
+) -> list[list[PairScore]]:
+    """Score every claim × candidate pair, batched across claims."""
+    results: list[list[PairScore]] = []
+    chunk = max(1, options.batch_size // max(1, options.top_k + options.cited_k // 2))
+    for start in range(0, len(claims), chunk):
+        pairs: list[Pair] = []
+        sizes = []
+        for claim, plan in zip(
+            claims[start : start + chunk], plans[start : start + chunk], strict=True
+        ):
+            for cand in plan.candidates:
+                passage = index.passages[cand.index]
+                pairs.append(
+                    Pair(
+                        claim=plan.text,
+                        passage=passage.text,
+                        claim_language=claim.language,
+                        passage_language=index.documents[passage.doc_id].language,
+                    )
+                )
+            sizes.append(len(plan.candidates))
+        scored = _cache.score(scorer, pairs, options.batch_size)
+        at = 0
+        for size in sizes:
+            results.append(scored[at : at + size])
+            at += size
+        if progress:
+            progress("score", min(start + chunk, len(claims)), len(claims))
+    return results
+
+
+def _describe_place(index: SourceIndex, passage: Passage) -> str:
+    loc = passage.locator
+    parts = [passage.doc_id]
+    if loc.page:
+        parts.append(f"p. {loc.page}")
+    if loc.section:
+        parts.append(f"§ {loc.section}")
+    return ", ".join(parts)
+
+
+def _decide(
+    index: SourceIndex,
+    claim: Claim,
+    plan: _Plan,
+    scores: Sequence[PairScore],
+    th: _Thresholds,
+    options: Options,
+    embedder: Embedder,
+) -> Verdict:
+    cands = list(plan.candidates)
+    if not cands:
+        return Verdict(
+            claim=claim,
+            label="not_found",
+            score=0.0,
+            citation_check=_no_support_citation(plan.cited)[0],
+            citation_note=_no_support_citation(plan.cited)[1],
+            reason="The sources have no text to compare with.",
+        )
+    order = sorted(range(len(cands)), key=lambda i: -scores[i].support)
+    best = order[0]
+    support = scores[best].support
+    best_passage = index.passages[cands[best].index]
+    top_passages = [index.passages[cands[i].index] for i in order[:3]]
+
+    numbers = check_numbers(claim.numbers, top_passages, index.documents)
+    sources = list(index.documents.values())
+    quotes = [check_quote(q, sources, top_passages, embedder) for q in claim.quotes]
+
+    contra_i = max(range(len(cands)), key=lambda i: _contradiction(scores[i]))
+    contradiction = scores[contra_i].contradiction or 0.0
+    differs = [n for n in numbers if n.status == "differs"]
+    topical = support >= th.partial or cands[best].dense >= _TOPICAL_DENSE
+
+    label: VerdictLabel
+    anchor = best
+    if differs and topical:
+        label = "contradicted"
+        reason = (
+            "The source gives a different number: "
+            + "; ".join(
+                f"{n.source_text} (p. {n.page})" if n.page else f"{n.source_text}" for n in differs
+            )
+            + ", not "
+            + ", ".join(n.text for n in differs)
+            + "."
+        )
+        reason = reason.replace(" (p. None)", "")
+    elif contradiction >= th.contradiction and contradiction > support:
+        label = "contradicted"
+        anchor = contra_i
+        reason = (
+            f"{_describe_place(index, index.passages[cands[contra_i].index])} says otherwise "
+            f"(contradiction {contradiction:.2f})."
+        )
+    elif support >= th.support:
+        problems = _partial_problems(quotes, numbers)
+        if problems:
+            label = "partially_supported"
+            reason = f"Supported by {_describe_place(index, best_passage)}, but {problems}."
+        else:
+            label = "supported"
+            reason = f"Supported by {_describe_place(index, best_passage)} (score {support:.2f})."
+    elif support >= th.partial:
+        label = "partially_supported"
+        problems = _partial_problems(quotes, numbers)
+        reason = (
+            f"Only partly supported by {_describe_place(index, best_passage)} "
+            f"(score {support:.2f})" + (f"; {problems}" if problems else "") + "."
+        )
+    else:
+        label = "not_found"
+        reason = f"No passage in the sources supports this claim (best score {support:.2f})."
+
+    if label == "contradicted" and anchor != best:
+        evidence_order = [anchor] + [i for i in order if i != anchor]
+    else:
+        evidence_order = order
+    evidence = tuple(
+        _evidence(index, cands[i], scores[i]) for i in evidence_order[: options.max_evidence]
+    )
+
+    if label == "not_found":
+        citation_check, note = _no_support_citation(plan.cited)
+    else:
+        citation_check, note = _citation_check(index, plan, cands, scores, anchor, label)
+    return Verdict(
+        claim=claim,
+        label=label,
+        score=round(float(support), 4),
+        citation_check=citation_check,
+        citation_note=note,
+        reason=reason,
+        evidence=evidence if label != "not_found" else evidence[:1],
+        quotes=tuple(quotes),
+        numbers=tuple(numbers),
+    )
+
+
+#: Dense cosine (e5 query vs passage) above which a passage is on the claim's topic even
+#: when the verifier scores it low (a claim with a wrong number is still about it).
+_TOPICAL_DENSE = 0.86
+
+
+def _contradiction(score: PairScore) -> float:
+    return -1.0 if score.contradiction is None else score.contradiction
+
+
+def _partial_problems(quotes: Sequence[QuoteResult], numbers: Sequence[NumberResult]) -> str:
+    problems = []
+    for q in quotes:
+        if q.status == "absent":
+            near = f' (nearest wording: "{q.source_text}")' if q.source_text else ""
+            problems.append(f'the quoted "{q.text}" is not in the source{near}')
+        elif q.status == "near":
+            problems.append(f'the source words the quote as "{q.source_text}"')
+    for n in numbers:
+        if n.status == "absent" and n.text:
+            problems.append(f"the number {n.text} is not in the evidence")
+    return "; ".join(problems)
+
+
+def _evidence(index: SourceIndex, cand: Candidate, score: PairScore) -> Evidence:
+    p = index.passages[cand.index]
+    return Evidence(
+        source=p.doc_id,
+        start=p.start,
+        end=p.end,
+        text=p.text,
+        score=round(float(score.support), 4),
+        locator=p.locator,
+        retrieval="cited" if cand.retrieval == "cited" else "search",
+        language=index.documents[p.doc_id].language,
+    )
+
+
+def _no_support_citation(cited: CitedPlace | None) -> tuple[CitationCheck, str | None]:
+    if cited is None:
+        return "none", None
+    if not cited.resolved:
+        return "unresolved", cited.description
+    return "wrong_location", f"nothing at {cited.description} supports the claim, nor elsewhere"
+
+
+def _citation_check(
+    index: SourceIndex,
+    plan: _Plan,
+    cands: Sequence[Candidate],
+    scores: Sequence[PairScore],
+    anchor: int,
+    label: VerdictLabel,
+) -> tuple[CitationCheck, str | None]:
+    cited = plan.cited
+    if cited is None:
+        return "none", None
+    if not cited.resolved:
+        return "unresolved", cited.description
+    if cands[anchor].retrieval == "cited":
+        return "confirmed", None
+
+    def strength(i: int) -> float:
+        s = scores[i]
+        if label == "contradicted" and s.contradiction is not None:
+            return max(s.support, s.contradiction)
+        return s.support
+
+    in_place = [i for i, c in enumerate(cands) if c.retrieval == "cited"]
+    best_cited = max((strength(i) for i in in_place), default=0.0)
+    if best_cited >= strength(anchor) - CITED_MARGIN:
+        return "confirmed", None
+    where = _describe_place(index, index.passages[cands[anchor].index])
+    return "wrong_location", f"the support is at {where}, not at {cited.description}"

@@ -1,0 +1,263 @@
+"""Words for lexical matching: lowercased, stopwords dropped, stemmed per language.
+
+One tokenizer serves BM25 retrieval, the lexical features and the quote checks, so a
+word counts as "the same word" everywhere in the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+_STEMMER_NAMES = {
+    "en": "english",
+    "sv": "swedish",
+    "da": "danish",
+    "nb": "norwegian",
+    "no": "norwegian",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "fi": "finnish",
+    "nl": "dutch",
+}
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "a",
+            "an",
+            "the",
+            "and",
+            "or",
+            "but",
+            "if",
+            "of",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "with",
+            "from",
+            "as",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "has",
+            "have",
+            "had",
+            "do",
+            "does",
+            "did",
+            "this",
+            "that",
+            "these",
+            "those",
+            "it",
+            "its",
+            "they",
+            "them",
+            "their",
+            "there",
+            "here",
+            "which",
+            "who",
+            "whom",
+            "whose",
+            "what",
+            "when",
+            "where",
+            "how",
+            "than",
+            "then",
+            "so",
+            "such",
+            "also",
+            "into",
+            "onto",
+            "over",
+            "under",
+            "about",
+            "after",
+            "before",
+            "between",
+            "through",
+            "during",
+            "per",
+            "via",
+            "can",
+            "could",
+            "would",
+            "should",
+            "will",
+            "shall",
+            "may",
+            "might",
+            "must",
+            "he",
+            "she",
+            "his",
+            "her",
+            "we",
+            "our",
+            "you",
+            "your",
+            "i",
+            "me",
+            "my",
+            "not",
+            "no",
+        ]
+    ),
+    "sv": frozenset(
+        [
+            "och",
+            "eller",
+            "men",
+            "om",
+            "av",
+            "till",
+            "i",
+            "på",
+            "vid",
+            "för",
+            "med",
+            "från",
+            "som",
+            "är",
+            "var",
+            "vara",
+            "varit",
+            "har",
+            "hade",
+            "ha",
+            "blir",
+            "blev",
+            "den",
+            "det",
+            "de",
+            "dem",
+            "denna",
+            "detta",
+            "dessa",
+            "deras",
+            "där",
+            "här",
+            "vilken",
+            "vilket",
+            "vilka",
+            "vad",
+            "när",
+            "hur",
+            "än",
+            "så",
+            "också",
+            "in",
+            "ut",
+            "över",
+            "under",
+            "efter",
+            "före",
+            "mellan",
+            "genom",
+            "under",
+            "per",
+            "kan",
+            "kunde",
+            "skulle",
+            "ska",
+            "kommer",
+            "han",
+            "hon",
+            "hans",
+            "hennes",
+            "vi",
+            "vår",
+            "våra",
+            "ni",
+            "er",
+            "jag",
+            "mig",
+            "min",
+            "mitt",
+            "sin",
+            "sitt",
+            "sina",
+            "en",
+            "ett",
+            "att",
+            "sig",
+            "inte",
+            "ej",
+        ]
+    ),
+}
+#: Negations are meaning, not noise: the lexical coverage keeps them out of the stopword
+#: lists above only for matching, and the negation checks read them from here.
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "not",
+            "no",
+            "never",
+            "none",
+            "nothing",
+            "nobody",
+            "neither",
+            "nor",
+            "without",
+            "n't",
+            "cannot",
+        ]
+    ),
+    "sv": frozenset(
+        ["inte", "ej", "icke", "aldrig", "ingen", "inget", "inga", "ingenting", "varken", "utan"]
+    ),
+}
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str) -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer(_STEMMER_NAMES[language])
+
+
+def words(text: str) -> list[str]:
+    """Lowercased words of ``text`` (letters and digits; inner hyphens/apostrophes kept)."""
+    return [m.group(0).lower() for m in WORD_RE.finditer(text)]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the words of ``text``."""
+    return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+def stem(tokens: list[str], language: str | None) -> list[str]:
+    """Stem ``tokens`` with the language's Snowball stemmer (unchanged if none)."""
+    if language in _STEMMER_NAMES:
+        result: list[str] = _stemmer(language).stemWords(tokens)
+        return result
+    return tokens
+
+
+def content_tokens(text: str, language: str | None) -> list[str]:
+    """Stemmed content words: what lexical matching compares."""
+    stop = STOPWORDS.get(language or "", frozenset())
+    return stem([w for w in words(text) if w not in stop], language)
+
+
+def negation_count(text: str, language: str | None) -> int:
+    """How many negation cues ``text`` has (English "n't" counted too)."""
+    cues = NEGATIONS.get(language or "en", NEGATIONS["en"])
+    ws = words(text)
+    return sum(1 for w in ws if w in cues) + sum(1 for w in ws if w.endswith("n't"))

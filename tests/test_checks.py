@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sourcecheck.checks.normalise import fold
+from sourcecheck.checks.quotes import check_quote
+from sourcecheck.model import Quote
+from tests.conftest import make_document
+
+SOURCE = make_document(
+    "rapport",
+    [
+        ["Kommunen har infört tillfälliga begränsningar för tung trafik på tre broar."],
+        [
+            "Skicket är på många håll bristfälligt och infra-\nstrukturen åldras.",
+            "Den “ﬁnala” rapporten.",
+        ],
+    ],
+)
+
+
+def quote(text: str) -> Quote:
+    return Quote(text=text, start=0, end=len(text))
+
+
+def test_fold_maps_back_to_original_offsets() -> None:
+    f = fold("Den “ﬁnala”  Rapporten – infra-\nstrukturen")
+    assert f.text == 'den "finala" rapporten - infrastrukturen'
+    at = f.text.find("infrastrukturen")
+    s, e = f.span(at, at + len("infrastrukturen"))
+    assert "Den “ﬁnala”  Rapporten – infra-\nstrukturen"[s:e] == "infra-\nstrukturen"
+
+
+@given(st.text(alphabet=st.sampled_from(list("abcAB -\n\t“”’ﬁ\u00adåÖ")), max_size=60))
+def test_fold_origin_is_monotone_and_in_bounds(text: str) -> None:
+    f = fold(text)
+    assert len(f.origin) == len(f.text) + 1
+    assert all(0 <= o <= len(text) for o in f.origin)
+    assert list(f.origin) == sorted(f.origin)
+
+
+def test_quote_verbatim() -> None:
+    r = check_quote(quote("tillfälliga begränsningar"), [SOURCE], [])
+    assert r.status == "verbatim"
+    assert r.start is not None and r.end is not None
+    assert SOURCE.text[r.start : r.end] == r.source_text == "tillfälliga begränsningar"
+    assert r.page == "1"
+
+
+def test_quote_normalised_case_hyphenation_ligature() -> None:
+    r = check_quote(quote("Infrastrukturen åldras"), [SOURCE], [])
+    assert r.status == "normalised"
+    assert r.start is not None and r.end is not None
+    assert SOURCE.text[r.start : r.end] == r.source_text == "infra-\nstrukturen åldras"
+    r2 = check_quote(quote('den "finala" rapporten'), [SOURCE], [])
+    assert r2.status == "normalised"
+    assert r2.page == "2"
+
+
+def test_quote_near_shows_the_sources_own_words() -> None:
+    from sourcecheck.retrieve import make_passages
+
+    passages = make_passages(SOURCE)
+    r = check_quote(quote("tillfälliga begränsning för tung trafik"), [SOURCE], passages)
+    assert r.status == "near"
+    assert r.start is not None and r.end is not None
+    assert SOURCE.text[r.start : r.end] == r.source_text
+    assert "begränsningar för tung trafik" in (r.source_text or "")
+
+
+def test_quote_absent_gives_nearest_wording() -> None:
+    from sourcecheck.retrieve import make_passages
+
+    passages = [p for p in make_passages(SOURCE) if "bristfälligt" in p.text]
+    r = check_quote(quote("total collapse"), [SOURCE], passages)
+    assert r.status == "absent"
+    assert r.source_text and r.start is not None and r.end is not None
+    assert SOURCE.text[r.start : r.end] == r.source_text
