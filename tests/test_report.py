@@ -213,7 +213,7 @@ def test_markdown_has_every_claim_and_verdict(report: Report) -> None:
     for i, v in enumerate(report.verdicts, 1):
         assert md_escape(v.claim.text) in md
         assert f"### {i}. {verdict_label(v.label)}" in md
-    for label in ("✅ supported", "🟡 partially supported", "❌ contradicted", "❔ not found"):
+    for label in ("✓ supported", "◐ partially supported", "✗ contradicted", "? not found"):
         assert label in md
     assert "(from comment c-3)" in md
     assert "support is on p. 14, not p. 12" in md
@@ -224,7 +224,7 @@ def test_markdown_has_every_claim_and_verdict(report: Report) -> None:
     assert "not in the source; the source says: “Kostnaderna steg med 9 procent”" in md
     assert "- “Is that realistic?”: question" in md
     assert "| s1 | Bostadsrapport 2023 – Exempelstad kommun |" in md
-    assert "**8 claims checked:** ✅ 4 supported" in md
+    assert "**8 claims checked:** ✓ 4 supported" in md
 
 
 def test_markdown_escapes_untrusted_text(hostile: Report) -> None:

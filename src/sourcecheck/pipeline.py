@@ -218,6 +218,8 @@ def check_documents(
     timings["index"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    # One batched call embeds every claim; each search below then hits the cache.
+    embedder.queries([scoring_text(c) or c.text for c in claims])
     plans = [_retrieve(index, claim, options, embedder) for claim in claims]
     timings["retrieve"] = time.perf_counter() - t
 

@@ -33,10 +33,10 @@ VERDICT_WORDS: dict[str, str] = {
     "not_found": "not found",
 }
 VERDICT_ICONS: dict[str, str] = {
-    "supported": "✅",
-    "partially_supported": "🟡",
-    "contradicted": "❌",
-    "not_found": "❔",
+    "supported": "✓",
+    "partially_supported": "◐",
+    "contradicted": "✗",
+    "not_found": "?",
 }
 CITATION_WORDS: dict[str, str] = {
     "confirmed": "cited place confirmed",
@@ -65,7 +65,7 @@ def verdict_words(label: str) -> str:
 
 
 def verdict_label(label: str) -> str:
-    """The badge text: icon and words (``"✅ supported"``)."""
+    """The badge text: icon and words (``"✓ supported"``)."""
     return f"{VERDICT_ICONS.get(label, '•')} {verdict_words(label)}"
 
 
