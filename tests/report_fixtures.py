@@ -21,6 +21,7 @@ from sourcecheck.model import (
     Citation,
     CitationCheck,
     Claim,
+    Comment,
     Evidence,
     Locator,
     NumberMention,
@@ -454,6 +455,9 @@ def sample_report() -> Report:
                            "max_length": None},
                 "embedder": "intfloat/multilingual-e5-small"},
         timings={"load": 0.4213, "retrieve": 0.0871, "score": 1.2507},
+        comments=(
+            Comment(id=COMMENT_ID, text=COMMENT_TEXT, author="Karin L.", language="en"),
+        ),
     )
 
 
@@ -541,4 +545,5 @@ def hostile_report() -> Report:
         ),
         options={"title": _ALL, ATTR: SCRIPT},
         models={"scorer": _ALL},
+        comments=(Comment(id=ATTR, text=_ALL, author=_ALL, time=_ALL, parent=ATTR),),
     )

@@ -80,7 +80,7 @@ def test_fixture_offsets_hold(report: Report) -> None:
 # -- JSON ------------------------------------------------------------------------------------
 
 TOP_KEYS = {"schema", "created", "tool", "article", "sources", "summary", "claims", "skipped",
-            "options", "models", "timings"}
+            "options", "models", "timings", "comments"}
 SOURCE_KEYS = {"id", "path", "media_type", "language", "pages", "sha256", "title", "characters",
                "warnings"}
 CLAIM_KEYS = {"id", "text", "origin", "start", "end", "language", "verdict", "score",
@@ -215,7 +215,7 @@ def test_markdown_has_every_claim_and_verdict(report: Report) -> None:
         assert f"### {i}. {verdict_label(v.label)}" in md
     for label in ("✓ supported", "◐ partially supported", "✗ contradicted", "? not found"):
         assert label in md
-    assert "(from comment c-3)" in md
+    assert "(from comment c-3 by Karin L.)" in md
     assert "support is on p. 14, not p. 12" in md
     assert "> Den genomsnittliga byggkostnaden var 3,8 miljoner kronor per lägenhet." in md
     assert "(s1, p. 14, § 3.2, ¶ 1, score 0.87, found by search)" in md

@@ -308,6 +308,8 @@ class Report:
     options: dict[str, object]
     models: dict[str, object]
     timings: dict[str, float] = field(default_factory=dict)
+    #: The article's comment thread, so a reader sees who made each comment's claims.
+    comments: tuple[Comment, ...] = ()
 
 
 REPORT_SCHEMA = "sourcecheck/report/v1"

@@ -257,6 +257,7 @@ def check_documents(
             "embedder": EMBED_MODEL_ID,
         },
         timings=timings,
+        comments=article.comments if options.check_comments else (),
     )
 
 

@@ -14,14 +14,14 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sourcecheck.model import VERDICTS, Evidence, Report, SourceInfo, Verdict
+from sourcecheck.model import VERDICTS, Comment, Evidence, Report, SourceInfo, Verdict
 from sourcecheck.report.jsonreport import citation_counts, jsonable, verdict_counts
 from sourcecheck.report.markdown import (
     CITATION_ICONS,
@@ -160,13 +160,18 @@ def highlight_evidence(evidence: Evidence, verdict: Verdict) -> Markup:
     stretches the quote and number checks point at marked by their outcome."""
     checks: list[Span] = []
     results: list[tuple[str | None, int | None, int | None, str | None, str, str]] = [
-        (q.source, q.start, q.end, q.source_text, q.status,
-         f"the quotation “{q.text}”: {quote_status_text(q)}")
+        (
+            q.source,
+            q.start,
+            q.end,
+            q.source_text,
+            q.status,
+            f"the quotation “{q.text}”: {quote_status_text(q)}",
+        )
         for q in verdict.quotes
     ]
     results += [
-        (n.source, n.start, n.end, n.source_text, n.status,
-         f"{n.text}: {number_status_text(n)}")
+        (n.source, n.start, n.end, n.source_text, n.status, f"{n.text}: {number_status_text(n)}")
         for n in verdict.numbers
     ]
     for source, start, end, text, status, title in results:
@@ -181,8 +186,9 @@ def highlight_evidence(evidence: Evidence, verdict: Verdict) -> Markup:
     return highlight_shared(evidence.text, verdict.claim.text, checks)
 
 
-def _claim_span(verdict: Verdict, text: str, start: int | None, end: int | None
-                ) -> tuple[int, int] | None:
+def _claim_span(
+    verdict: Verdict, text: str, start: int | None, end: int | None
+) -> tuple[int, int] | None:
     """Where ``text`` sits in the claim's text: by its offsets (which index the claim's
     origin text, or failing that the claim itself), else by searching for it."""
     claim = verdict.claim
@@ -214,8 +220,13 @@ def highlight_claim(verdict: Verdict) -> Markup:
             spans.append((*found, css, title))
     for result in verdict.quotes:
         if result.text not in seen and (found := _claim_span(verdict, result.text, None, None)):
-            spans.append((*found, f"quote {_status_class(result.status)}",
-                          f"quotation: {quote_status_text(result)}"))
+            spans.append(
+                (
+                    *found,
+                    f"quote {_status_class(result.status)}",
+                    f"quotation: {quote_status_text(result)}",
+                )
+            )
     number_status = {n.text: n for n in verdict.numbers}
     seen = set()
     for number in claim.numbers:
@@ -227,11 +238,14 @@ def highlight_claim(verdict: Verdict) -> Markup:
             title = f"number: {number_status_text(nresult)}" if nresult else "number"
             spans.append((*found, css, title))
     for nresult in verdict.numbers:
-        if nresult.text not in seen and (
-            found := _claim_span(verdict, nresult.text, None, None)
-        ):
-            spans.append((*found, f"num {_status_class(nresult.status)}",
-                          f"number: {number_status_text(nresult)}"))
+        if nresult.text not in seen and (found := _claim_span(verdict, nresult.text, None, None)):
+            spans.append(
+                (
+                    *found,
+                    f"num {_status_class(nresult.status)}",
+                    f"number: {number_status_text(nresult)}",
+                )
+            )
     for citation in claim.citations:
         if found := _claim_span(verdict, citation.raw, citation.start, citation.end):
             spans.append((*found, "cite", "citation"))
@@ -314,8 +328,7 @@ EVIDENCE_LABELS = {
 }
 
 
-def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
-                   ) -> EvidenceView:
+def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]) -> EvidenceView:
     info = sources.get(e.source)
     loc = e.locator
     detail = []
@@ -332,8 +345,9 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
         detail.append(f"paragraph {loc.section_paragraph} of section {loc.section}")
     where = locator_parts(loc)
     if loc.section and loc.section_title and where:
-        where = [f"§ {loc.section} {loc.section_title}" if p == f"§ {loc.section}" else p
-                 for p in where]
+        where = [
+            f"§ {loc.section} {loc.section_title}" if p == f"§ {loc.section}" else p for p in where
+        ]
     return EvidenceView(
         source=e.source,
         source_title=(info.title or info.path) if info else "",
@@ -346,7 +360,9 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
     )
 
 
-def _claim_view(i: int, v: Verdict, sources: dict[str, SourceInfo]) -> ClaimView:
+def _claim_view(
+    i: int, v: Verdict, sources: dict[str, SourceInfo], comments: Sequence[Comment] = ()
+) -> ClaimView:
     claim = v.claim
     verdict = v.label if v.label in VERDICTS else "unknown"
     check = v.citation_check
@@ -362,25 +378,21 @@ def _claim_view(i: int, v: Verdict, sources: dict[str, SourceInfo]) -> ClaimView
         citation_css={"confirmed": "ok", "none": "none"}.get(check, "bad"),
         citation_problem=check in CITATION_PROBLEMS,
         from_comment=claim.origin != "article",
-        origin=origin_text(claim.origin),
+        origin=origin_text(claim.origin, comments),
         lang=_lang(claim.language),
         text=highlight_claim(v),
         reason=v.reason,
         evidence_label=EVIDENCE_LABELS.get(v.label, "What the source says"),
         evidence=[_evidence_view(e, v, sources) for e in ranked_evidence(v)],
         quotes=[
-            CheckView(status_icon(q.status), _status_class(q.status), q.text,
-                      quote_status_text(q))
+            CheckView(status_icon(q.status), _status_class(q.status), q.text, quote_status_text(q))
             for q in v.quotes
         ],
         numbers=[
-            CheckView(status_icon(n.status), _status_class(n.status), n.text,
-                      number_status_text(n))
+            CheckView(status_icon(n.status), _status_class(n.status), n.text, number_status_text(n))
             for n in v.numbers
         ],
-        links=[
-            (c.raw, url) for c in claim.citations if (url := safe_url(c.target))
-        ],
+        links=[(c.raw, url) for c in claim.citations if (url := safe_url(c.target))],
     )
 
 
@@ -409,7 +421,7 @@ def _pretty(value: object) -> str:
 def report_to_html(report: Report) -> str:
     """The report as a complete, self-contained HTML page."""
     sources = {s.id: s for s in report.sources}
-    claims = [_claim_view(i, v, sources) for i, v in enumerate(report.verdicts, 1)]
+    claims = [_claim_view(i, v, sources, report.comments) for i, v in enumerate(report.verdicts, 1)]
     env = _environment()
     script = env.get_template("_script.html").render()
     counts = verdict_counts(report)
@@ -426,7 +438,7 @@ def report_to_html(report: Report) -> str:
         citation_problems=sum(c.citation_problem for c in claims),
         from_comments=sum(c.from_comment for c in claims),
         claims=claims,
-        skipped=[(s, origin_text(s.origin)) for s in report.skipped],
+        skipped=[(s, origin_text(s.origin, report.comments)) for s in report.skipped],
         options=[(str(k), _pretty(v)) for k, v in report.options.items()],
         models=[(str(k), _pretty(v)) for k, v in report.models.items()],
         timings=[(str(k), f"{v:.2f} s") for k, v in report.timings.items()],
@@ -434,4 +446,3 @@ def report_to_html(report: Report) -> str:
         csp_script=_script_hash(script),
         article_lang=_lang(article.language),
     )
-

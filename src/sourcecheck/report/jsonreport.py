@@ -23,6 +23,7 @@ from sourcecheck.model import (
     CitationCheck,
     CitationKind,
     Claim,
+    Comment,
     Evidence,
     Locator,
     NumberMention,
@@ -223,13 +224,23 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "summary": summarize(report),
         "claims": [_verdict_to_dict(v) for v in report.verdicts],
         "skipped": [
-            {"text": s.text, "start": s.start, "end": s.end, "origin": s.origin,
-             "reason": s.reason}
+            {"text": s.text, "start": s.start, "end": s.end, "origin": s.origin, "reason": s.reason}
             for s in report.skipped
         ],
         "options": jsonable(report.options),
         "models": jsonable(report.models),
         "timings": {str(k): _round(v) for k, v in report.timings.items()},
+        "comments": [
+            {
+                "id": c.id,
+                "author": c.author,
+                "time": c.time,
+                "parent": c.parent,
+                "language": c.language,
+                "text": c.text,
+            }
+            for c in report.comments
+        ],
     }
 
 
@@ -409,9 +420,7 @@ def _claim_from_dict(d: Mapping[str, Any], where: str) -> Verdict:
         claim=claim,
         label=cast(VerdictLabel, _choice(d, "verdict", VERDICTS, where)),
         score=_field(d, "score", float, where),
-        citation_check=cast(
-            CitationCheck, _choice(d, "citation_check", CITATION_CHECKS, where)
-        ),
+        citation_check=cast(CitationCheck, _choice(d, "citation_check", CITATION_CHECKS, where)),
         reason=_field(d, "reason", str, where),
         evidence=tuple(
             _evidence_from_dict(e, f"{where}.evidence[{i}]")
@@ -472,9 +481,18 @@ def report_from_dict(data: Mapping[str, Any], *, path: str = "<report>") -> Repo
             ),
             options=dict(options),
             models=dict(models),
-            timings={
-                str(k): _field(timings, k, float, "report.timings") for k in timings
-            },
+            timings={str(k): _field(timings, k, float, "report.timings") for k in timings},
+            comments=tuple(
+                Comment(
+                    id=_field(c, "id", str, f"report.comments[{i}]"),
+                    text=_field(c, "text", str, f"report.comments[{i}]"),
+                    author=c.get("author"),
+                    time=c.get("time"),
+                    parent=c.get("parent"),
+                    language=c.get("language"),
+                )
+                for i, c in enumerate(_objects(data, "comments", "report"))
+            ),
         )
     except _BadField as exc:
         raise InputError(path, f"not a valid sourcecheck report: {exc}") from None

@@ -11,10 +11,11 @@ start emphasis, links, code or table cells.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sourcecheck.model import (
     VERDICTS,
+    Comment,
     Evidence,
     Locator,
     NumberResult,
@@ -83,9 +84,13 @@ def citation_check_text(verdict: Verdict) -> str:
     return note
 
 
-def origin_text(origin: str) -> str:
-    """``"article"`` or ``"comment c-3"``."""
-    return "article" if origin == "article" else f"comment {origin}"
+def origin_text(origin: str, comments: Sequence[Comment] = ()) -> str:
+    """``"article"``, ``"comment c-3"``, or ``"comment c-3 by Karin L."`` where the
+    report has the comment's author."""
+    if origin == "article":
+        return "article"
+    author = next((c.author for c in comments if c.id == origin and c.author), None)
+    return f"comment {origin}" + (f" by {author}" if author else "")
 
 
 def locator_parts(locator: Locator) -> list[str]:
@@ -226,13 +231,17 @@ def _bullets(title: str, items: Iterable[str]) -> list[str]:
     return [f"**{title}:**", "", *rows, ""] if rows else []
 
 
-def _claim(index: int, verdict: Verdict) -> list[str]:
+def _claim(index: int, verdict: Verdict, comments: Sequence[Comment] = ()) -> list[str]:
     claim = verdict.claim
     out = [
         f"### {index}. {verdict_label(verdict.label)} · score {fmt_score(verdict.score)}",
         "",
     ]
-    origin = "" if claim.origin == "article" else f" (from {md_escape(origin_text(claim.origin))})"
+    origin = (
+        ""
+        if claim.origin == "article"
+        else f" (from {md_escape(origin_text(claim.origin, comments))})"
+    )
     out += [f"**Claim {md_escape(claim.id)}**{origin}: {md_escape(claim.text)}", ""]
     cite = f"{CITATION_ICONS.get(verdict.citation_check, '')} {citation_check_text(verdict)}"
     out += [f"**Citation:** {md_escape(cite.strip())}", ""]
@@ -305,11 +314,15 @@ def report_to_markdown(report: Report) -> str:
     if not report.verdicts:
         out += ["No checkable claims were found.", ""]
     for i, verdict in enumerate(report.verdicts, 1):
-        out += _claim(i, verdict)
+        out += _claim(i, verdict, report.comments)
     if report.skipped:
         out += ["## Skipped sentences", ""]
         for s in report.skipped:
-            origin = "" if s.origin == "article" else f" (from {md_escape(origin_text(s.origin))})"
+            origin = (
+                ""
+                if s.origin == "article"
+                else f" (from {md_escape(origin_text(s.origin, report.comments))})"
+            )
             out.append(f"- “{md_escape(s.text)}”{origin}: {md_escape(s.reason)}")
         out.append("")
     warnings = [(s.id, w) for s in (report.article, *report.sources) for w in s.warnings]
