@@ -77,3 +77,51 @@ def test_quote_absent_gives_nearest_wording() -> None:
     assert r.status == "absent"
     assert r.source_text and r.start is not None and r.end is not None
     assert SOURCE.text[r.start : r.end] == r.source_text
+
+
+def test_polarity_finds_the_denial_across_languages() -> None:
+    from sourcecheck.checks.polarity import best_sentence
+    from sourcecheck.retrieve import make_passages
+
+    source = make_document(
+        "rapport",
+        [
+            [
+                "Kommunen har infört tillfälliga begränsningar för tung trafik på tre broar. "
+                "Storåbron har inte stängts för trafik.",
+                "Av kommunens 52 broar behöver 14 repareras inom två år.",
+            ]
+        ],
+    )
+    passages = make_passages(source)
+    docs = {source.id: source}
+    closed = best_sentence("The Storå bridge has been closed to all traffic.", "en", passages, docs)
+    assert closed is not None and closed.conflict
+    assert closed.text == "Storåbron har inte stängts för trafik."
+    assert source.text[closed.start : closed.end] == closed.text
+    agrees = best_sentence("The Storå bridge has not been closed to traffic.", "en", passages, docs)
+    assert agrees is not None and not agrees.conflict
+    repairs = best_sentence("14 of 52 bridges need repairs within two years.", "en", passages, docs)
+    assert repairs is not None and not repairs.conflict
+    assert best_sentence("The council plans a new tunnel.", "en", passages, docs) is None
+
+
+def test_strip_attribution() -> None:
+    from sourcecheck.claims import strip_attribution
+
+    assert (
+        strip_attribution("The report says that the bridge is closed.") == "The bridge is closed."
+    )
+    assert (
+        strip_attribution("That's wrong, the report says the bridge is closed to traffic.")
+        == "The bridge is closed to traffic."
+    )
+    assert (
+        strip_attribution("Costs rose by 4 percent, the report says.") == "Costs rose by 4 percent."
+    )
+    assert strip_attribution("Rapporten visar att kostnaderna har ökat.") == "Kostnaderna har ökat."
+    # content verbs stay: recommending is a claim about the report itself
+    assert strip_attribution("The report recommends a new tunnel.") == (
+        "The report recommends a new tunnel."
+    )
+    assert strip_attribution("The report says so.") == "The report says so."

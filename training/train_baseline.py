@@ -37,7 +37,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -50,12 +50,14 @@ from sourcecheck.embed import MODEL_ID
 from sourcecheck.evaluate import datasets as ds
 from sourcecheck.evaluate.metrics import (
     balanced_accuracy,
+    best_threshold,
     expected_calibration_error,
     roc_auc,
 )
 from sourcecheck.score.base import Pair
 from sourcecheck.score.baseline import WEIGHTS_FORMAT
 from sourcecheck.score.features import (
+    CrossLanguageMap,
     DiskCachedEmbedder,
     as_cross_language,
     pair_features,
@@ -238,6 +240,8 @@ class HeadFit:
     rows: int
     positives: int
     cross_validated: dict[str, float]
+    threshold: float
+    cross_language_calibration: tuple[float, float]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -248,6 +252,8 @@ class HeadFit:
             "rows": self.rows,
             "positives": self.positives,
             "cross_validated": self.cross_validated,
+            "threshold_max_bacc_out_of_fold": self.threshold,
+            "cross_language_calibration": list(self.cross_language_calibration),
         }
 
 
@@ -310,6 +316,7 @@ def train_head(
     xs_cross = (as_cross_language(x, names) - mean) / scale
     results: dict[float, dict[str, float]] = {}
     oof_logits: dict[float, npt.NDArray[np.float64]] = {}
+    oof_cross: dict[float, npt.NDArray[np.float64]] = {}
     for c in C_GRID:
         z = np.zeros(len(y))
         z_cross = np.zeros(len(y))
@@ -320,6 +327,7 @@ def train_head(
             z[test] = _logit(xs[test], coef, intercept)
             z_cross[test] = _logit(xs_cross[test], coef, intercept)
         oof_logits[c] = z
+        oof_cross[c] = z_cross
         results[c] = _summary(y, _sigmoid(z), _sigmoid(z_cross), sets)
         print(
             f"{head} C={c}: " + json.dumps({k: round(v, 4) for k, v in results[c].items()}),
@@ -332,6 +340,20 @@ def train_head(
     report = {k: round(v, 4) for k, v in results[best_c].items()}
     report["ece_after_platt"] = round(expected_calibration_error(y, calibrated), 4)
     report["bacc@0.5_after_platt"] = round(balanced_accuracy(y, calibrated, 0.5), 4)
+    # Cross-language rows carry less evidence, so their logits spread less: a Platt
+    # scaling of their own makes a probability mean the same in both regimes.
+    (a2,), b2 = fit(oof_cross[best_c][:, None], y, 1e6)
+    calibrated_cross = _sigmoid(a2 * oof_cross[best_c] + b2)
+    report["ece_cross_language_after_platt"] = round(
+        expected_calibration_error(y, calibrated_cross), 4
+    )
+    threshold = best_threshold(
+        np.concatenate([y, y]), np.concatenate([calibrated, calibrated_cross])
+    )
+    report["bacc@threshold"] = round(balanced_accuracy(y, calibrated, threshold), 4)
+    report["bacc_cross_language@threshold"] = round(
+        balanced_accuracy(y, calibrated_cross, threshold), 4
+    )
     x_all, y_all = augment(x, y, names, SEED + FOLDS)
     coef, intercept = fit((x_all - mean) / scale, y_all, best_c)
     return HeadFit(
@@ -342,7 +364,27 @@ def train_head(
         rows=len(y_all),
         positives=int(y_all.sum()),
         cross_validated=report,
+        threshold=round(float(threshold), 4),
+        # Applied to the folded logit z of a cross-language pair: sigmoid(alpha * z + beta).
+        cross_language_calibration=(a2 / a, b2 - a2 * b / a),
     )
+
+
+PARALLEL = ROOT / "training" / "data" / "parallel_en_sv.tsv"
+
+
+def fit_cross_language_map(embedder: DiskCachedEmbedder) -> tuple[CrossLanguageMap, int]:
+    """Fit the cross-language cosine map on the project's own English/Swedish sentences
+    (claim, English evidence, the evidence in Swedish); never on evaluation data."""
+    rows = [
+        line.rstrip("\n").split("\t")
+        for line in PARALLEL.read_text(encoding="utf-8").splitlines(keepends=True)
+        if line.strip() and not line.startswith("#")
+    ]
+    claims = embedder.queries([r[0] for r in rows])
+    same = embedder.passages([r[1] for r in rows])
+    cross = embedder.passages([r[2] for r in rows])
+    return CrossLanguageMap.fit(claims, same, cross), len(rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -395,6 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import sklearn
 
+    cross_map, parallel_rows = fit_cross_language_map(embedder)
     weights = {
         "format": WEIGHTS_FORMAT,
         "name": "sourcecheck.baseline.v1",
@@ -403,6 +446,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scale": scale.tolist(),
         "support": support.as_json(),
         "contradiction": contradiction.as_json(),
+        "cross_language_dense": asdict(cross_map),
+        # Verdict thresholds: support and contradiction maximise balanced accuracy on the
+        # out-of-fold scores; "partial" (weak, related support) is half the support one.
+        "thresholds": {
+            "support": support.threshold,
+            "partial": round(support.threshold / 2, 4),
+            "contradiction": contradiction.threshold,
+        },
         "training": {
             "script": "training/train_baseline.py",
             "seed": SEED,
@@ -415,6 +466,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pair_choice": "single passage, or the passage covering most claim content words",
             "contradiction_rows": "snli (contradiction vs rest), factcheck_gpt (refute vs rest)",
             "sets": record,
+            "cross_language_map": {
+                "file": str(PARALLEL.relative_to(ROOT)),
+                "sha256": _sha256(PARALLEL),
+                "rows": parallel_rows,
+            },
         },
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -598,3 +598,47 @@ def _closer(text: str, i: int, end: int) -> int | None:
             if fallback is None:
                 fallback = j
     return fallback
+
+
+# "The report says that X", "According to the report, X", "X, the report says",
+# "Rapporten säger att X" (not Swedish "Enligt rapporten": its verb-second order would
+# leave X inverted),
+# "That's wrong, ...": the frame names who says it; what is checked is X. Verifiers and the
+# polarity check read X alone (a frame's words add no evidence, and "That's not true,"
+# would flip a polarity check).
+_SOURCE_NOUN = (
+    r"(?:the|this|that|a|its|their)\s+(?:\w+\s+)?"
+    r"(?:report|study|document|source|survey|inspection|review|audit|paper|article|analysis)"
+)
+_SAYS = (
+    r"(?:clearly\s+|actually\s+|also\s+)?(?:says|said|states|stated|shows|showed|found|finds|"
+    r"notes|noted|writes|wrote|claims|claimed|reports|reported|concludes|concluded|"
+    r"confirms|confirmed|describes|described)"
+)
+_LEAD_RE = re.compile(
+    r"^\s*(?:(?:that's|that is|this is|it's|it is)\s+(?:wrong|not true|false|right|correct|"
+    r"true)\s*[,.;:!-]\s*)?"
+    r"(?:(?:actually|in fact|indeed|however|but)\s*,?\s+)?"
+    r"(?:(?:according to\s+" + _SOURCE_NOUN + r"\s*,?\s*)|"
+    r"(?:" + _SOURCE_NOUN + r"\s+" + _SAYS + r"\s+(?:that\s+)?)|"
+    r"(?:(?:rapporten|utredningen|granskningen|studien)\s+(?:säger|visar|konstaterar|"
+    r"skriver|anger|beskriver)\s+(?:att\s+)?))?",
+    re.IGNORECASE,
+)
+_TRAIL_RE = re.compile(
+    r",\s*(?:" + _SOURCE_NOUN + r"\s+" + _SAYS + r"|according to " + _SOURCE_NOUN + r")"
+    r"\s*(?=[.!]?\s*$)",
+    re.IGNORECASE,
+)
+
+
+def strip_attribution(text: str) -> str:
+    """``text`` without a leading or trailing attribution frame ("The report says that",
+    "According to the report,", ", the report says", "That's wrong,", "Rapporten säger
+    att"); unchanged when there is none, or when nothing would be left."""
+    lead = _LEAD_RE.match(text)
+    core = text[lead.end() :] if lead and lead.end() else text
+    core = _TRAIL_RE.sub("", core)
+    if len(core.split()) < 3:
+        return text
+    return core[:1].upper() + core[1:]

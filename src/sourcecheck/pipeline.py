@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 
 from sourcecheck import __version__
 from sourcecheck.checks.numbers import check_numbers
+from sourcecheck.checks.polarity import best_sentence
 from sourcecheck.checks.quotes import check_quote
-from sourcecheck.claims import extract_claims, scoring_text
+from sourcecheck.claims import extract_claims, scoring_text, strip_attribution
 from sourcecheck.config import Options, resolve_options
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder, default_embedder
@@ -219,7 +220,7 @@ def check_documents(
 
     t = time.perf_counter()
     # One batched call embeds every claim; each search below then hits the cache.
-    embedder.queries([scoring_text(c) or c.text for c in claims])
+    embedder.queries([checked_text(c) for c in claims])
     plans = [_retrieve(index, claim, options, embedder) for claim in claims]
     timings["retrieve"] = time.perf_counter() - t
 
@@ -275,6 +276,12 @@ def source_info(doc: Document) -> SourceInfo:
     )
 
 
+def checked_text(claim: Claim) -> str:
+    """What retrieval and the verifier read: the claim without its citations and without
+    an attribution frame ("The report says that ...")."""
+    return strip_attribution(scoring_text(claim) or claim.text)
+
+
 @dataclass(frozen=True)
 class _Plan:
     candidates: tuple[Candidate, ...]
@@ -283,7 +290,7 @@ class _Plan:
 
 
 def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embedder) -> _Plan:
-    text = scoring_text(claim) or claim.text
+    text = checked_text(claim)
     cited = resolve_citations(index, claim)
     found: dict[int, Candidate] = {}
     if cited is not None and cited.resolved:
@@ -371,33 +378,62 @@ def _decide(
     order = sorted(range(len(cands)), key=lambda i: -scores[i].support)
     best = order[0]
     support = scores[best].support
-    best_passage = index.passages[cands[best].index]
-    top_passages = [index.passages[cands[i].index] for i in order[:3]]
-
-    numbers = check_numbers(claim.numbers, top_passages, index.documents)
+    # The cited place keeps the lead when it holds support within CITED_MARGIN of the best
+    # found anywhere: the report then shows the passage the author pointed at.
+    cited_order = [i for i in order if cands[i].retrieval == "cited"]
+    if cited_order and scores[cited_order[0]].support >= support - CITED_MARGIN:
+        order.remove(cited_order[0])
+        order.insert(0, cited_order[0])
     sources = list(index.documents.values())
-    quotes = [check_quote(q, sources, top_passages, embedder) for q in claim.quotes]
+    nearby = [index.passages[cands[i].index] for i in order[:3]]
+    quotes = [check_quote(q, sources, nearby, embedder) for q in claim.quotes]
+    # A quotation found word for word at the cited place: that passage leads.
+    for i in cited_order:
+        if _holds_found_quote(index.passages[cands[i].index], quotes):
+            order.remove(i)
+            order.insert(0, i)
+            break
+    lead = order[0]
+    best_passage = index.passages[cands[lead].index]
+    top_passages = [index.passages[cands[i].index] for i in order[:3]]
+    numbers = check_numbers(claim.numbers, top_passages, index.documents)
+    polarity = best_sentence(
+        plan.text,
+        claim.language,
+        [index.passages[cands[i].index] for i in order[:5]],
+        index.documents,
+        embedder,
+    )
 
     contra_i = max(range(len(cands)), key=lambda i: _contradiction(scores[i]))
     contradiction = scores[contra_i].contradiction or 0.0
     differs = [n for n in numbers if n.status == "differs"]
-    topical = support >= th.partial or cands[best].dense >= _TOPICAL_DENSE
+    topical = support >= th.partial or cands[lead].dense >= _TOPICAL_DENSE
 
     label: VerdictLabel
-    anchor = best
+    anchor = lead
     if differs and topical:
         label = "contradicted"
         reason = (
             "The source gives a different number: "
-            + "; ".join(
-                f"{n.source_text} (p. {n.page})" if n.page else f"{n.source_text}" for n in differs
-            )
+            + "; ".join(_number_place(n) for n in differs)
             + ", not "
             + ", ".join(n.text for n in differs)
             + "."
         )
-        reason = reason.replace(" (p. None)", "")
-    elif contradiction >= th.contradiction and contradiction > support:
+    elif polarity is not None and polarity.conflict:
+        label = "contradicted"
+        anchor = _passage_holding(cands, index, polarity.source, polarity.start, order)
+        reason = (
+            f'The source says the opposite: "{polarity.text}" '
+            f"({_describe_place(index, index.passages[cands[anchor].index])})."
+        )
+    elif (
+        contradiction >= th.contradiction
+        and contradiction > support
+        and support < th.partial
+        and cands[contra_i].dense >= _TOPICAL_DENSE
+    ):
         label = "contradicted"
         anchor = contra_i
         reason = (
@@ -422,11 +458,11 @@ def _decide(
     else:
         label = "not_found"
         reason = f"No passage in the sources supports this claim (best score {support:.2f})."
+        problems = _partial_problems(quotes, [])
+        if problems:
+            reason = reason[:-1] + f"; {problems}."
 
-    if label == "contradicted" and anchor != best:
-        evidence_order = [anchor] + [i for i in order if i != anchor]
-    else:
-        evidence_order = order
+    evidence_order = [anchor] + [i for i in order if i != anchor]
     evidence = tuple(
         _evidence(index, cands[i], scores[i]) for i in evidence_order[: options.max_evidence]
     )
@@ -434,7 +470,7 @@ def _decide(
     if label == "not_found":
         citation_check, note = _no_support_citation(plan.cited)
     else:
-        citation_check, note = _citation_check(index, plan, cands, scores, anchor, label)
+        citation_check, note = _citation_check(index, plan, cands, scores, anchor, label, quotes)
     return Verdict(
         claim=claim,
         label=label,
@@ -451,6 +487,32 @@ def _decide(
 #: Dense cosine (e5 query vs passage) above which a passage is on the claim's topic even
 #: when the verifier scores it low (a claim with a wrong number is still about it).
 _TOPICAL_DENSE = 0.86
+
+
+def _holds_found_quote(passage: Passage, quotes: Sequence[QuoteResult]) -> bool:
+    """Whether one of ``quotes`` was found word for word inside ``passage``."""
+    return any(
+        q.status in ("verbatim", "normalised")
+        and q.source == passage.doc_id
+        and q.start is not None
+        and passage.start <= q.start < passage.end
+        for q in quotes
+    )
+
+
+def _number_place(n: NumberResult) -> str:
+    return f"{n.source_text} (p. {n.page})" if n.page else f"{n.source_text}"
+
+
+def _passage_holding(
+    cands: Sequence[Candidate], index: SourceIndex, doc_id: str, offset: int, order: list[int]
+) -> int:
+    """The candidate (in ``order``) whose passage holds ``offset`` of ``doc_id``."""
+    for i in order:
+        p = index.passages[cands[i].index]
+        if p.doc_id == doc_id and p.start <= offset < p.end:
+            return i
+    return order[0]
 
 
 def _contradiction(score: PairScore) -> float:
@@ -500,6 +562,7 @@ def _citation_check(
     scores: Sequence[PairScore],
     anchor: int,
     label: VerdictLabel,
+    quotes: Sequence[QuoteResult] = (),
 ) -> tuple[CitationCheck, str | None]:
     cited = plan.cited
     if cited is None:
@@ -507,6 +570,10 @@ def _citation_check(
     if not cited.resolved:
         return "unresolved", cited.description
     if cands[anchor].retrieval == "cited":
+        return "confirmed", None
+    # A quotation found word for word at the cited place confirms the citation.
+    places = [index.passages[i] for i in cited.indexes]
+    if any(_holds_found_quote(p, quotes) for p in places):
         return "confirmed", None
 
     def strength(i: int) -> float:

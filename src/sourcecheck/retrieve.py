@@ -1,7 +1,7 @@
 """Evidence retrieval: passages with locators, the cited place first, then hybrid search.
 
-Passages are windows of one or two consecutive sentences inside one paragraph block, so a
-claim that merges two adjacent sentences still meets both, and every passage is a slice
+Passages are single sentences and windows of two consecutive sentences inside one paragraph
+block, so a claim that merges two adjacent sentences still meets both, and every passage is a slice
 ``document.text[start:end]``. Search fuses a lexical ranking (BM25 over stemmed words,
 good within a language) with a dense one (multilingual-e5-small, good across languages)
 by reciprocal rank fusion.
@@ -67,7 +67,8 @@ def _paragraph_blocks(doc: Document) -> list[tuple[int, int]]:
 
 
 def make_passages(doc: Document) -> list[Passage]:
-    """Sentence windows (1–2 sentences, stride 1) inside each paragraph block."""
+    """Sentences, and windows of two neighbouring sentences, inside each paragraph block,
+    in document order."""
     out: list[Passage] = []
     seen: set[tuple[int, int]] = set()
     for b_start, b_end in _paragraph_blocks(doc):
@@ -75,18 +76,14 @@ def make_passages(doc: Document) -> list[Passage]:
         sents = [(b_start + s, b_start + e) for s, e in split_sentences(block_text, doc.language)]
         if not sents:
             continue
-        windows: list[tuple[int, int]] = []
-        if len(sents) == 1:
-            windows.append(sents[0])
+        # Every sentence alone (the sharpest evidence for a one-fact claim) and every pair
+        # of neighbours (for a claim that joins two facts).
+        windows: list[tuple[int, int]] = list(sents)
         for i in range(len(sents) - 1):
             start, end = sents[i][0], sents[i + 1][1]
-            if end - start > MAX_PASSAGE_CHARS:
-                windows.append(sents[i])
-                if i == len(sents) - 2:
-                    windows.append(sents[i + 1])
-            else:
+            if end - start <= MAX_PASSAGE_CHARS:
                 windows.append((start, end))
-        for start, end in windows:
+        for start, end in sorted(windows):
             # A single sentence longer than the cap is split at word boundaries.
             for s, e in _cap(doc.text, start, end):
                 if (s, e) in seen:

@@ -22,7 +22,13 @@ import numpy.typing as npt
 from sourcecheck.embed import _MAX_CHARS as EMBED_MAX_CHARS
 from sourcecheck.errors import ModelError
 from sourcecheck.score.base import Pair, PairScore, Scorer
-from sourcecheck.score.features import FEATURE_NAMES, FeatureMatrix, TextEmbedder, pair_features
+from sourcecheck.score.features import (
+    FEATURE_NAMES,
+    CrossLanguageMap,
+    FeatureMatrix,
+    TextEmbedder,
+    pair_features,
+)
 
 WEIGHTS_FORMAT = "sourcecheck/baseline-weights/v1"
 
@@ -33,9 +39,17 @@ class Head:
 
     coef: npt.NDArray[np.float64]
     intercept: float
+    #: (alpha, beta): cross-language pairs get sigmoid(alpha * z + beta) of the logit z,
+    #: their own calibration, since their evidence is thinner (see the training script).
+    cross_calibration: tuple[float, float] = (1.0, 0.0)
 
-    def predict(self, standardised: FeatureMatrix) -> npt.NDArray[np.float64]:
+    def predict(
+        self, standardised: FeatureMatrix, cross: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.float64]:
         z = standardised @ self.coef + self.intercept
+        if cross is not None:
+            alpha, beta = self.cross_calibration
+            z = np.where(cross, alpha * z + beta, z)
         out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
         return out
 
@@ -50,6 +64,9 @@ class BaselineWeights:
     support: Head
     contradiction: Head
     raw: dict[str, Any]
+    cross_map: CrossLanguageMap | None = None
+    #: Decision thresholds chosen on out-of-fold training scores (see the weights file).
+    thresholds: dict[str, float] | None = None
 
 
 def default_weights_path() -> Path:
@@ -81,7 +98,12 @@ def load_weights(path: str | Path | None = None) -> BaselineWeights:
 
     def head(key: str) -> Head:
         spec = raw[key]
-        return Head(coef=vector(spec["coef"], f"{key}.coef"), intercept=float(spec["intercept"]))
+        alpha, beta = spec.get("cross_language_calibration", (1.0, 0.0))
+        return Head(
+            coef=vector(spec["coef"], f"{key}.coef"),
+            intercept=float(spec["intercept"]),
+            cross_calibration=(float(alpha), float(beta)),
+        )
 
     scale = vector(raw["scale"], "scale")
     if np.any(scale <= 0):
@@ -93,6 +115,12 @@ def load_weights(path: str | Path | None = None) -> BaselineWeights:
         support=head("support"),
         contradiction=head("contradiction"),
         raw=raw,
+        cross_map=CrossLanguageMap(**raw["cross_language_dense"])
+        if "cross_language_dense" in raw
+        else None,
+        thresholds={k: float(v) for k, v in raw["thresholds"].items()}
+        if "thresholds" in raw
+        else None,
     )
 
 
@@ -109,17 +137,23 @@ class BaselineScorer(Scorer):
     ) -> None:
         self.weights = load_weights(weights_path)
         self.embedder = embedder
+        if self.weights.thresholds:
+            self.support_threshold = self.weights.thresholds["support"]
+            self.partial_threshold = self.weights.thresholds["partial"]
+            self.contradiction_threshold = self.weights.thresholds["contradiction"]
 
     def features(self, pairs: Sequence[Pair]) -> FeatureMatrix:
-        matrix, _ = pair_features(pairs, self.embedder)
+        matrix, _ = pair_features(pairs, self.embedder, self.weights.cross_map)
         return matrix
 
     def score_batch(self, pairs: Sequence[Pair]) -> list[PairScore]:
         if not pairs:
             return []
-        x = (self.features(pairs) - self.weights.mean) / self.weights.scale
-        support = self.weights.support.predict(x)
-        contradiction = self.weights.contradiction.predict(x)
+        raw = self.features(pairs)
+        cross = raw[:, FEATURE_NAMES.index("same_language")] < 0.5
+        x = (raw - self.weights.mean) / self.weights.scale
+        support = self.weights.support.predict(x, cross)
+        contradiction = self.weights.contradiction.predict(x, cross)
         # The embedder cuts text at its window; the lexical features still see it all.
         return [
             PairScore(

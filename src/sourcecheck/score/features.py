@@ -31,12 +31,22 @@
                     linear head treat unrelated text differently from related text.
 ``claim_length``    log(1 + number of claim content words): long claims are rarely
                     supported in full by one passage.
+``cross_relevance`` ``relevance`` of a cross-language pair (0 within one language): lets
+                    the linear head weigh dense similarity more where it is the only
+                    evidence of meaning.
 ==================  =====================================================================
 
 ``relevance`` is ``dense_cosine`` mapped linearly from [0.80, 0.95] onto [0, 1] and clipped.
 With e5-small, unrelated text sits below about 0.80 (training claims against random
 passages: median 0.75, 90th percentile 0.80) and 0.95 is the 95th percentile of the
 training pairs themselves.
+
+Across languages e5 squeezes its scale: a claim meets the Swedish translation of its
+evidence at a lower cosine than the English original, and unrelated Swedish text at a
+higher one. :class:`CrossLanguageMap` (fitted by the training script on the project's own
+parallel sentences, ``training/data/parallel_en_sv.tsv``, and shipped in the weights) maps
+a cross-language cosine back onto the same-language scale before ``dense_cosine`` and
+``relevance`` are computed.
 
 ``coverage``, ``bigram_coverage`` and ``longest_run`` are *lexical*: they are multiplied by
 ``same_language``, so they count only when claim and passage share a language. An English
@@ -161,6 +171,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "dense_cosine",
     "relevance",
     "claim_length",
+    "cross_relevance",
 )
 RELEVANCE_FLOOR = 0.80
 RELEVANCE_CEILING = 0.95
@@ -179,8 +190,9 @@ class _Analysis:
     words: frozenset[str]
     names: tuple[str, ...]
     negated: bool
-    #: per sentence: its content stems and whether it has a negation cue
-    sentences: tuple[tuple[frozenset[str], bool], ...]
+    #: per sentence: its content stems, whether it has a negation cue, its words and the
+    #: values of its numbers (names and numbers match a sentence across languages)
+    sentences: tuple[tuple[frozenset[str], bool, frozenset[str], frozenset[float]], ...]
     numbers: tuple[NumberMention, ...]
 
 
@@ -197,7 +209,12 @@ def _analyse(text: str, language: str | None) -> _Analysis:
         negated=negation_count(text, language) > 0,
         numbers=tuple(find_numbers(text, language)),
         sentences=tuple(
-            (frozenset(content_tokens(part, language)), negation_count(part, language) > 0)
+            (
+                frozenset(content_tokens(part, language)),
+                negation_count(part, language) > 0,
+                frozenset(words(part)),
+                frozenset(n.value for n in find_numbers(part, language)),
+            )
             for part in _SENTENCE_END.split(text)
             if part.strip()
         ),
@@ -210,15 +227,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 def _passage_negated(claim: _Analysis, passage: _Analysis, same: bool) -> bool:
     """Whether the part of the passage that matches the claim is negated: the sentence(s)
-    with most claim content words, or the whole passage if nothing can be matched."""
-    if not same or not claim.stems or len(passage.sentences) < 2:
+    with most claim content words (across languages: most of the claim's names and
+    numbers), or the whole passage if nothing can be matched."""
+    if len(passage.sentences) < 2:
         return passage.negated
-    wanted = set(claim.stems)
-    overlaps = [len(wanted & stems) for stems, _ in passage.sentences]
+    if same and claim.stems:
+        wanted = set(claim.stems)
+        overlaps = [len(wanted & sent[0]) for sent in passage.sentences]
+    else:
+        values = {n.value for n in claim.numbers}
+        overlaps = [
+            sum(1 for name in claim.names if _name_found(name, sent[2]))
+            + len(values & sent[3])
+            for sent in passage.sentences
+        ]
     best = max(overlaps)
     if best == 0:
         return passage.negated
-    return any(neg for (_, neg), o in zip(passage.sentences, overlaps, strict=True) if o == best)
+    return any(sent[1] for sent, o in zip(passage.sentences, overlaps, strict=True) if o == best)
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -321,16 +347,52 @@ def _row(claim: _Analysis, passage: _Analysis, same: bool, cosine: float) -> lis
         cosine,
         relevance,
         math.log1p(n),
+        0.0 if same else relevance,
     ]
 
 
+@dataclass(frozen=True)
+class CrossLanguageMap:
+    """An affine map of cross-language cosines onto the same-language scale: the
+    background (unrelated pairs) and matched (claim vs its evidence) means of the
+    cross-language cosines go to those of the same-language ones."""
+
+    background_cross: float
+    matched_cross: float
+    background_same: float
+    matched_same: float
+
+    def __call__(self, cosine: float) -> float:
+        slope = (self.matched_same - self.background_same) / (
+            self.matched_cross - self.background_cross
+        )
+        return self.background_same + (cosine - self.background_cross) * slope
+
+    @classmethod
+    def fit(cls, claims: Vectors, same: Vectors, cross: Vectors) -> CrossLanguageMap:
+        """From row-aligned embeddings: claim queries, their evidence in the claim's
+        language, and the same evidence translated."""
+        off = ~np.eye(len(claims), dtype=bool)
+        s = claims.astype(np.float64) @ same.astype(np.float64).T
+        c = claims.astype(np.float64) @ cross.astype(np.float64).T
+        return cls(
+            background_cross=float(c[off].mean()),
+            matched_cross=float(np.diag(c).mean()),
+            background_same=float(s[off].mean()),
+            matched_same=float(np.diag(s).mean()),
+        )
+
+
 def pair_features(
-    pairs: Sequence[Pair], embedder: TextEmbedder | None = None
+    pairs: Sequence[Pair],
+    embedder: TextEmbedder | None = None,
+    cross_map: CrossLanguageMap | None = None,
 ) -> tuple[FeatureMatrix, list[str]]:
     """The feature matrix of ``pairs`` (one row per pair) and the feature names.
 
     Claims and passages are embedded in one batch each through ``embedder`` (the
-    process-wide :func:`sourcecheck.embed.default_embedder` by default)."""
+    process-wide :func:`sourcecheck.embed.default_embedder` by default); cross-language
+    cosines go through ``cross_map`` where one is given."""
     names = list(FEATURE_NAMES)
     if not pairs:
         return np.zeros((0, len(names))), names
@@ -346,7 +408,8 @@ def pair_features(
         same = claim_lang is None or passage_lang is None or claim_lang == passage_lang
         claim = _analyse(pair.claim, claim_lang or passage_lang)
         passage = _analyse(pair.passage, passage_lang or claim_lang)
-        rows.append(_row(claim, passage, same, float(cosine)))
+        aligned = float(cosine) if same or cross_map is None else cross_map(float(cosine))
+        rows.append(_row(claim, passage, same, aligned))
     return np.asarray(rows, dtype=np.float64), names
 
 
@@ -363,4 +426,6 @@ def as_cross_language(features: FeatureMatrix, names: Sequence[str]) -> FeatureM
     for k, name in enumerate(names):
         if name == "same_language" or name in LEXICAL_FEATURES:
             out[:, k] = 0.0
+        elif name == "cross_relevance":
+            out[:, k] = features[:, list(names).index("relevance")]
     return out
