@@ -16,7 +16,7 @@ import numpy as np
 
 from sourcecheck.checks.normalise import Folded, fold
 from sourcecheck.embed import Embedder, default_embedder
-from sourcecheck.model import Document, Passage, Quote, QuoteResult
+from sourcecheck.model import Document, Passage, Quote, QuoteResult, QuoteStatus
 from sourcecheck.tokens import word_spans
 
 NEAR_THRESHOLD = 0.82
@@ -66,25 +66,17 @@ def check_quote(
     if nearest is None:
         return QuoteResult(text=quote.text, status="absent")
     sim, passage, s, e = nearest
-    doc = docs[passage.doc_id]
+    # Not found: the result still points at the source's nearest wording.
+    return _found(quote, "absent", docs[passage.doc_id], s, e, sim)
+
+
+def _found(
+    quote: Quote, status: QuoteStatus, doc: Document, s: int, e: int, sim: float
+) -> QuoteResult:
     page = doc.page_at(s)
     return QuoteResult(
         text=quote.text,
-        status="absent",
-        source=doc.id,
-        page=page.label if page else None,
-        start=s,
-        end=e,
-        source_text=doc.text[s:e],
-        similarity=round(sim, 4),
-    )
-
-
-def _found(quote: Quote, status: str, doc: Document, s: int, e: int, sim: float) -> QuoteResult:
-    page = doc.page_at(s)
-    return QuoteResult(
-        text=quote.text,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         source=doc.id,
         page=page.label if page else None,
         start=s,
