@@ -49,7 +49,8 @@ from sourcecheck.retrieve import (
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
 
-#: progress(stage, done, total): stages are "load", "index", "score", "check".
+#: progress(stage, done, total): stages are "load", "index" (passages embedded), "score"
+#: (claims scored) and "check" (claims decided).
 Progress = Callable[[str, int, int], None]
 DocInput = str | os.PathLike[str] | Document
 
@@ -211,11 +212,11 @@ def check_documents(
     timings["claims"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    if progress:
-        progress("index", 0, 1)
-    index = build_index(sources, embedder)
-    if progress:
-        progress("index", 1, 1)
+    index = build_index(
+        sources,
+        embedder,
+        (lambda done, total: progress("index", done, total)) if progress else None,
+    )
     timings["index"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -9,19 +9,20 @@ by reciprocal rank fusion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from sourcecheck.embed import Embedder, default_embedder
+from sourcecheck.embed import DIM, Embedder, default_embedder
 from sourcecheck.model import Block, Citation, Claim, Document, Passage
 from sourcecheck.segment import split_sentences
 from sourcecheck.tokens import content_tokens
 
 MAX_PASSAGE_CHARS = 700
 RRF_K = 60
+EMBED_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,13 @@ def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def build_index(sources: Sequence[Document], embedder: Embedder | None = None) -> SourceIndex:
+def build_index(
+    sources: Sequence[Document],
+    embedder: Embedder | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SourceIndex:
+    """Passages of every source, indexed; ``progress(done, total)`` follows the embedding
+    of the passages, which is where a large source spends its time."""
     import bm25s
 
     embedder = embedder or default_embedder()
@@ -126,11 +133,12 @@ def build_index(sources: Sequence[Document], embedder: Embedder | None = None) -
     bm25 = bm25s.BM25()
     if corpus:
         bm25.index(corpus, show_progress=False)
-    vectors = (
-        embedder.passages([p.text for p in passages])
-        if passages
-        else np.zeros((0, 384), dtype=np.float32)
-    )
+    vectors = np.zeros((len(passages), DIM), dtype=np.float32)
+    for start in range(0, len(passages), EMBED_BATCH):
+        batch = passages[start : start + EMBED_BATCH]
+        vectors[start : start + len(batch)] = embedder.passages([p.text for p in batch])
+        if progress:
+            progress(start + len(batch), len(passages))
     return SourceIndex(
         documents={d.id: d for d in sources},
         passages=passages,

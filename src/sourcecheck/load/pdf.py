@@ -401,6 +401,19 @@ def _running_heads(pages: Sequence[Sequence[_Line]]) -> list[set[int]]:
     lines whose page number runs in step with the page index at a position shared by
     several pages, where the rest of the line changes (texinfo's "Chapter 2: Title 3").
     """
+    drops = _running_head_lines(pages)
+    # Lines that would empty most pages are the document's content (a one-line-per-page
+    # list, say), not a running head: keep them all then. A few emptied pages are fine
+    # (a blank page with only its footer).
+    emptied = sum(
+        1 for lines, d in zip(pages, drops, strict=True) if lines and len(d) >= len(lines)
+    )
+    if emptied * 2 > sum(1 for lines in pages if lines):
+        return [set() for _ in pages]
+    return drops
+
+
+def _running_head_lines(pages: Sequence[Sequence[_Line]]) -> list[set[int]]:
     body = _body_size(pages)
     repeated = _repeated_edge_keys(pages, body)
     drops = [{i for i in _edge_lines(lines) if _edge_key(lines[i]) in repeated} for lines in pages]
