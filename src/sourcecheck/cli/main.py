@@ -15,7 +15,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAIL_ON = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sourcecheck.cli import check
+    from sourcecheck.cli import check, evaluate
 
     parser = argparse.ArgumentParser(
         prog="sourcecheck",
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sourcecheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     check.add_parser(sub)
+    evaluate.add_parser(sub)
     return parser
 
 
