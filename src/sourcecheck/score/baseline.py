@@ -166,5 +166,7 @@ class BaselineScorer(Scorer):
 
     def describe(self) -> dict[str, object]:
         info = super().describe()
-        info["trained_on"] = self.weights.raw.get("training", {}).get("sets", {})
+        # Rows per training set; hashes and the rest are in the weights file and its card.
+        sets = self.weights.raw.get("training", {}).get("sets", {})
+        info["trained_on"] = {name: spec.get("rows") for name, spec in sets.items()}
         return info
