@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sourcecheck.model import Block, Document, Page
+
+# One embedding cache for the whole test session, never the user's ~/.cache.
+os.environ["SOURCECHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="sourcecheck-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

