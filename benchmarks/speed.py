@@ -21,11 +21,11 @@ from pathlib import Path
 # A fresh on-disk embedding cache, so "cold" means cold (set before sourcecheck loads).
 os.environ["SOURCECHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="sourcecheck-speed-")
 
-from fpdf import FPDF  # noqa: E402
+from fpdf import FPDF
 
-import sourcecheck  # noqa: E402
-from sourcecheck.config import Options  # noqa: E402
-from sourcecheck.model import Report  # noqa: E402
+import sourcecheck
+from sourcecheck.config import Options
+from sourcecheck.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
