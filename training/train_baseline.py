@@ -62,7 +62,6 @@ from sourcecheck.score.features import (
     as_cross_language,
     pair_features,
 )
-from sourcecheck.score.lexical import coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20240611
@@ -97,28 +96,10 @@ class Row:
     fold: int
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _fold(key: str) -> int:
     """A stable, seeded fold number for a group key."""
     h = hashlib.sha256(f"{SEED}:{key}".encode()).digest()
     return int.from_bytes(h[:4], "big") % FOLDS
-
-
-def _best_passage(example: ds.Example) -> str:
-    if len(example.passages) == 1:
-        return example.passages[0]
-    scores = [
-        coverage(example.claim, p, example.language, example.premise_language)
-        for p in example.passages
-    ]
-    return example.passages[int(np.argmax(scores))]
 
 
 def _shuffled(rows: Sequence[Row], rng: np.random.Generator) -> list[Row]:
@@ -176,7 +157,7 @@ def collect() -> tuple[list[Row], dict[str, dict[str, object]]]:
                     set_name=name,
                     pair=Pair(
                         example.claim,
-                        _best_passage(example),
+                        ds.best_passage(example),
                         example.language,
                         example.premise_language,
                     ),
@@ -191,7 +172,7 @@ def collect() -> tuple[list[Row], dict[str, dict[str, object]]]:
         mine = [r for r in rows if r.set_name == name]
         record[name] = {
             "file": FILES[name],
-            "sha256": _sha256(path),
+            "sha256": ds.file_sha256(path),
             "rows": len(mine),
             "shuffled_rows": sum(1 for r in rows if r.set_name == f"{name}_shuffled"),
             "supported": sum(r.support for r in mine),
@@ -468,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sets": record,
             "cross_language_map": {
                 "file": str(PARALLEL.relative_to(ROOT)),
-                "sha256": _sha256(PARALLEL),
+                "sha256": ds.file_sha256(PARALLEL),
                 "rows": parallel_rows,
             },
         },

@@ -20,7 +20,6 @@ shuffled with a fixed seed) and ``record.json`` (per-set row counts and file SHA
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import re
@@ -29,10 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
-
 from sourcecheck.evaluate import datasets as ds
-from sourcecheck.score.lexical import coverage
 
 SEED = 20261125
 
@@ -86,25 +82,6 @@ def _readers() -> dict[str, Callable[[], Iterable[ds.Example]]]:
         "snli_test": lambda: ds.snli("test"),
         "wice_train_partial": ds.wice_train_partial,
     }
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def best_passage(example: ds.Example) -> str:
-    """The passage with the highest lexical coverage of the claim."""
-    if len(example.passages) == 1:
-        return example.passages[0]
-    scores = [
-        coverage(example.claim, p, example.language, example.premise_language)
-        for p in example.passages
-    ]
-    return example.passages[int(np.argmax(scores))]
 
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
@@ -187,7 +164,7 @@ def build(synthetic_share: float = 0.5) -> tuple[list[TrainPair], dict[str, obje
                 TrainPair(
                     name,
                     ex.claim,
-                    best_passage(ex),
+                    ds.best_passage(ex),
                     ex.label,
                     ex.language or "en",
                     ex.premise_language or "en",
@@ -196,7 +173,7 @@ def build(synthetic_share: float = 0.5) -> tuple[list[TrainPair], dict[str, obje
         pairs.extend(rows)
         record[name] = {
             "file": FILES[name],
-            "sha256": sha256(ds.data_file(FILES[name])),
+            "sha256": ds.file_sha256(ds.data_file(FILES[name])),
             "rows": len(rows),
             "supported": sum(r.label for r in rows),
         }
@@ -242,7 +219,7 @@ def main() -> None:
     with path.open("w", encoding="utf-8") as handle:
         for p in pairs:
             handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-    record["train_jsonl_sha256"] = sha256(path)
+    record["train_jsonl_sha256"] = ds.file_sha256(path)
     (args.out_dir / "record.json").write_text(json.dumps(record, indent=2) + "\n")
     print(json.dumps(record["total"]), file=sys.stderr)
 

@@ -17,6 +17,7 @@ The folder is ``../shared/eval`` relative to the repository root unless the
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -437,3 +438,26 @@ def scifact(split: str = "validation", root: Path | None = None) -> Iterator[Exa
 def data_file(relative: str, root: Path | None = None) -> Path:
     """The path of a data file under the eval folder (for hashing what was used)."""
     return _path(relative, root)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a data file, read in blocks (training records what it used)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def best_passage(example: Example) -> str:
+    """The passage that covers most of the claim's content words: the one a training
+    pair is built from when a document has several."""
+    from sourcecheck.score.lexical import coverage
+
+    if len(example.passages) == 1:
+        return example.passages[0]
+    scores = [
+        coverage(example.claim, p, example.language, example.premise_language)
+        for p in example.passages
+    ]
+    return example.passages[max(range(len(scores)), key=scores.__getitem__)]
