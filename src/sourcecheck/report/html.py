@@ -14,9 +14,10 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Protocol, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -116,6 +117,7 @@ class _Terms:
 
 
 Span = tuple[int, int, str, str]
+R = TypeVar("R", bound="_Result")
 """start, end, CSS class, title (tooltip; empty for none) of a highlighted stretch."""
 
 
@@ -203,49 +205,64 @@ def _claim_span(
     return (i, i + len(text)) if i >= 0 else None
 
 
+class _Mention(Protocol):
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+class _Result(Protocol):
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+
+def _mention_spans(
+    verdict: Verdict,
+    mentions: Sequence[_Mention],
+    results: Sequence[R],
+    css: str,
+    label: str,
+    describe: Callable[[R], str],
+) -> list[Span]:
+    """Spans for the claim's quotes (or numbers), coloured by their check results; a
+    result whose mention the claim does not carry is placed by searching for its text."""
+    by_text = {r.text: r for r in results}
+    spans: list[Span] = []
+    for mention in mentions:
+        found = _claim_span(verdict, mention.text, mention.start, mention.end)
+        result = by_text.get(mention.text)
+        if found:
+            klass = f"{css} {_status_class(result.status) if result else ''}".strip()
+            title = f"{label}: {describe(result)}" if result else label
+            spans.append((*found, klass, title))
+    seen = {m.text for m in mentions}
+    for result in results:
+        if result.text not in seen and (found := _claim_span(verdict, result.text, None, None)):
+            spans.append(
+                (*found, f"{css} {_status_class(result.status)}", f"{label}: {describe(result)}")
+            )
+    return spans
+
+
 def highlight_claim(verdict: Verdict) -> Markup:
     """The claim text with its quotes, numbers and citations marked, coloured by what the
     checks found."""
     claim = verdict.claim
     spans: list[Span] = []
-    quote_status = {q.text: q for q in verdict.quotes}
-    seen: set[str] = set()
-    for quote in claim.quotes:
-        seen.add(quote.text)
-        found = _claim_span(verdict, quote.text, quote.start, quote.end)
-        result = quote_status.get(quote.text)
-        if found:
-            css = f"quote {_status_class(result.status) if result else ''}".strip()
-            title = f"quotation: {quote_status_text(result)}" if result else "quotation"
-            spans.append((*found, css, title))
-    for result in verdict.quotes:
-        if result.text not in seen and (found := _claim_span(verdict, result.text, None, None)):
-            spans.append(
-                (
-                    *found,
-                    f"quote {_status_class(result.status)}",
-                    f"quotation: {quote_status_text(result)}",
-                )
-            )
-    number_status = {n.text: n for n in verdict.numbers}
-    seen = set()
-    for number in claim.numbers:
-        seen.add(number.text)
-        found = _claim_span(verdict, number.text, number.start, number.end)
-        nresult = number_status.get(number.text)
-        if found:
-            css = f"num {_status_class(nresult.status) if nresult else ''}".strip()
-            title = f"number: {number_status_text(nresult)}" if nresult else "number"
-            spans.append((*found, css, title))
-    for nresult in verdict.numbers:
-        if nresult.text not in seen and (found := _claim_span(verdict, nresult.text, None, None)):
-            spans.append(
-                (
-                    *found,
-                    f"num {_status_class(nresult.status)}",
-                    f"number: {number_status_text(nresult)}",
-                )
-            )
+    spans += _mention_spans(
+        verdict, claim.quotes, verdict.quotes, "quote", "quotation", quote_status_text
+    )
+    spans += _mention_spans(
+        verdict, claim.numbers, verdict.numbers, "num", "number", number_status_text
+    )
     for citation in claim.citations:
         if found := _claim_span(verdict, citation.raw, citation.start, citation.end):
             spans.append((*found, "cite", "citation"))
