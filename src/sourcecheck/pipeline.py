@@ -11,9 +11,10 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sourcecheck import __version__
 from sourcecheck.checks.numbers import check_numbers
@@ -58,17 +59,32 @@ DocInput = str | os.PathLike[str] | Document
 CITED_MARGIN = 0.1
 
 
+ScoreKey = tuple[str, bytes, bytes]
+#: on_verdict(position, verdict): called as each claim is decided, in claim order.
+VerdictSink = Callable[[int, Verdict], None]
+
+
+class ScoreStore(Protocol):
+    """A persistent layer under :class:`ScoreCache` (the service keeps one in SQLite)."""
+
+    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]: ...
+
+    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None: ...
+
+
 class ScoreCache:
     """Scores by (model, claim hash, passage hash): a passage is never scored twice for
-    the same claim text by the same model, across checks in one process."""
+    the same claim text by the same model, across checks in one process — and, with a
+    ``store``, across processes and restarts (each batch is written as soon as scored)."""
 
-    def __init__(self, size: int = 500_000) -> None:
-        self._data: OrderedDict[tuple[str, bytes, bytes], PairScore] = OrderedDict()
+    def __init__(self, size: int = 500_000, store: ScoreStore | None = None) -> None:
+        self._data: OrderedDict[ScoreKey, PairScore] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self.store = store
 
     @staticmethod
-    def key(model: str, pair: Pair) -> tuple[str, bytes, bytes]:
+    def key(model: str, pair: Pair) -> ScoreKey:
         def h(text: str) -> bytes:
             return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
@@ -83,6 +99,15 @@ class ScoreCache:
                 hit = self._data.get(k)
                 out.append(hit)
         todo = [i for i, s in enumerate(out) if s is None]
+        if todo and self.store is not None:
+            stored = self.store.get_many([keys[i] for i in todo])
+            with self._lock:
+                for i in todo:
+                    hit = stored.get(keys[i])
+                    if hit is not None:
+                        out[i] = hit
+                        self._data[keys[i]] = hit
+            todo = [i for i in todo if out[i] is None]
         for b in range(0, len(todo), batch_size):
             idx = todo[b : b + batch_size]
             scores = scorer.score_batch([pairs[i] for i in idx])
@@ -94,6 +119,8 @@ class ScoreCache:
                     self._data[keys[i]] = s
                 while len(self._data) > self._size:
                     self._data.popitem(last=False)
+            if self.store is not None:
+                self.store.put_many((keys[i], s) for i, s in zip(idx, scores, strict=True))
         return [s for s in out if s is not None]
 
 
@@ -152,8 +179,14 @@ def check(
     scorer: Scorer | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    score_cache: ScoreCache | None = None,
+    on_verdict: VerdictSink | None = None,
 ) -> Report:
-    """Check ``article`` against ``sources`` (paths or loaded Documents)."""
+    """Check ``article`` against ``sources`` (paths or loaded Documents).
+
+    ``progress`` may raise to stop the check (the service cancels that way);
+    ``score_cache`` replaces the process-wide one; ``on_verdict`` sees each verdict as
+    soon as it is decided."""
     origins: dict[str, str] = dict(option_origins or {})
     if options is None:
         options, origins = resolve_options()
@@ -174,6 +207,8 @@ def check(
         embedder=embedder,
         progress=progress,
         timings=timings,
+        score_cache=score_cache,
+        on_verdict=on_verdict,
     )
 
 
@@ -187,6 +222,8 @@ def check_documents(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
+    score_cache: ScoreCache | None = None,
+    on_verdict: VerdictSink | None = None,
 ) -> Report:
     """Check an already-loaded article against already-loaded sources."""
     if options is None:
@@ -226,13 +263,15 @@ def check_documents(
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    scores = _score_all(index, claims, plans, scorer, options, progress)
+    scores = _score_all(index, claims, plans, scorer, options, progress, score_cache or _cache)
     timings["score"] = time.perf_counter() - t
 
     t = time.perf_counter()
     verdicts = []
     for i, (claim, plan, claim_scores) in enumerate(zip(claims, plans, scores, strict=True)):
         verdicts.append(_decide(index, claim, plan, claim_scores, th, options, embedder))
+        if on_verdict:
+            on_verdict(i, verdicts[-1])
         if progress:
             progress("check", i + 1, len(claims))
     timings["checks"] = time.perf_counter() - t
@@ -316,6 +355,7 @@ def _score_all(
     scorer: Scorer,
     options: Options,
     progress: Progress | None,
+    cache: ScoreCache,
 ) -> list[list[PairScore]]:
     """Score every claim × candidate pair, batched across claims."""
     results: list[list[PairScore]] = []
@@ -337,7 +377,7 @@ def _score_all(
                     )
                 )
             sizes.append(len(plan.candidates))
-        scored = _cache.score(scorer, pairs, options.batch_size)
+        scored = cache.score(scorer, pairs, options.batch_size)
         at = 0
         for size in sizes:
             results.append(scored[at : at + size])

@@ -178,7 +178,8 @@ def _number_to_dict(n: NumberResult) -> dict[str, Any]:
     }
 
 
-def _verdict_to_dict(v: Verdict) -> dict[str, Any]:
+def verdict_to_dict(v: Verdict) -> dict[str, Any]:
+    """One claim's entry of the report's ``claims`` list."""
     claim = v.claim
     return {
         "id": claim.id,
@@ -222,7 +223,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "article": _source_to_dict(report.article),
         "sources": [_source_to_dict(s) for s in report.sources],
         "summary": summarize(report),
-        "claims": [_verdict_to_dict(v) for v in report.verdicts],
+        "claims": [verdict_to_dict(v) for v in report.verdicts],
         "skipped": [
             {"text": s.text, "start": s.start, "end": s.end, "origin": s.origin, "reason": s.reason}
             for s in report.skipped

@@ -1,0 +1,377 @@
+"""The service's memory: one SQLite file (WAL mode) with versioned migrations.
+
+What it keeps: uploaded and fetched documents by content hash, checks (runs) with
+their status and progress, each verdict as soon as it is decided, the finished
+report, and a cache of model scores keyed by model id + claim hash + passage hash.
+Every write is its own committed transaction, so a server that dies keeps everything
+it had finished.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sourcecheck.errors import SourcecheckError
+from sourcecheck.pipeline import ScoreKey
+from sourcecheck.score import PairScore
+
+Status = Literal["queued", "running", "done", "failed"]
+STATUSES: tuple[Status, ...] = ("queued", "running", "done", "failed")
+
+#: Each entry moves the schema one version up; ``PRAGMA user_version`` says where a file
+#: stands. Never edit a released entry: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, checks, their sources, verdicts, the score cache
+    """
+    CREATE TABLE documents (
+        sha256 TEXT PRIMARY KEY,
+        media_type TEXT,
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE checks (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        status TEXT NOT NULL,
+        stage TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        claims_done INTEGER NOT NULL DEFAULT 0,
+        claims_total INTEGER,
+        options TEXT NOT NULL,
+        error TEXT,
+        report TEXT
+    );
+    CREATE INDEX checks_created ON checks(created);
+    CREATE TABLE check_documents (
+        check_id TEXT NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        name TEXT NOT NULL,
+        url TEXT,
+        sha256 TEXT REFERENCES documents(sha256),
+        PRIMARY KEY (check_id, position)
+    );
+    CREATE TABLE verdicts (
+        check_id TEXT NOT NULL REFERENCES checks(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        claim_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        PRIMARY KEY (check_id, position)
+    );
+    CREATE TABLE scores (
+        model TEXT NOT NULL,
+        claim_hash BLOB NOT NULL,
+        passage_hash BLOB NOT NULL,
+        support REAL NOT NULL,
+        contradiction REAL,
+        truncated INTEGER NOT NULL,
+        PRIMARY KEY (model, claim_hash, passage_hash)
+    ) WITHOUT ROWID;
+    """,
+    # 2: how many times a check was started (a resumed check counts again)
+    """
+    ALTER TABLE checks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    """,
+)
+
+
+class StoreError(SourcecheckError):
+    """The database file cannot be used (newer schema, not a database, ...)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document of a check: its role, the name it was given, and its content hash —
+    or, for a document still to be fetched, its URL (the hash comes once fetched)."""
+
+    role: Literal["article", "source"]
+    name: str
+    sha256: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    id: str
+    created: str
+    updated: str
+    status: Status
+    stage: str | None
+    done: int
+    total: int
+    claims_done: int
+    claims_total: int | None
+    options: dict[str, Any]
+    error: str | None
+    attempts: int
+    documents: tuple[DocumentRef, ...]
+    has_report: bool
+
+
+class Store:
+    """Thread-safe access to the service's SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc})") from None
+        self._lock = threading.RLock()
+        self.migrate()
+
+    # -- schema ---------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the file up to the newest schema, one committed step at a time."""
+        with self._lock:
+            current = self.version
+            if current > len(MIGRATIONS):
+                raise StoreError(
+                    f"{self.path}: schema version {current} is newer than this sourcecheck "
+                    f"knows ({len(MIGRATIONS)}); upgrade sourcecheck"
+                )
+            for version in range(current, len(MIGRATIONS)):
+                script = MIGRATIONS[version]
+                self._db.executescript(
+                    f"BEGIN;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+                )
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- documents ------------------------------------------------------------------
+    def put_document(self, data: bytes, media_type: str | None = None) -> str:
+        import hashlib
+
+        sha = hashlib.sha256(data).hexdigest()
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO documents(sha256, media_type, size, data, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (sha, media_type, len(data), data, _now()),
+            )
+        return sha
+
+    def set_fetched(self, check_id: str, position: int, name: str, sha256: str) -> None:
+        """Record what a URL gave: the document's name and content hash."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE check_documents SET name = ?, sha256 = ? "
+                "WHERE check_id = ? AND position = ?",
+                (name, sha256, check_id, position),
+            )
+
+    def get_document(self, sha256: str) -> bytes:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM documents WHERE sha256 = ?", (sha256,))
+            found = row.fetchone()
+        if found is None:
+            raise KeyError(sha256)
+        return bytes(found[0])
+
+    # -- checks ---------------------------------------------------------------------
+    def create_check(self, documents: Sequence[DocumentRef], options: dict[str, Any]) -> str:
+        check_id = uuid.uuid4().hex
+        now = _now()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO checks(id, created, updated, status, total, options) "
+                "VALUES (?, ?, ?, 'queued', ?, ?)",
+                (check_id, now, now, len(documents), json.dumps(options)),
+            )
+            db.executemany(
+                "INSERT INTO check_documents(check_id, position, role, name, url, sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(check_id, i, d.role, d.name, d.url, d.sha256) for i, d in enumerate(documents)],
+            )
+        return check_id
+
+    def _row(self, r: sqlite3.Row | tuple[Any, ...]) -> CheckRow:
+        (cid, created, updated, status, stage, done, total, cdone, ctotal, options, error,
+         attempts, has_report) = r  # fmt: skip
+        docs = self._db.execute(
+            "SELECT role, name, sha256, url FROM check_documents WHERE check_id = ? "
+            "ORDER BY position",
+            (cid,),
+        ).fetchall()
+        return CheckRow(
+            id=cid,
+            created=created,
+            updated=updated,
+            status=status,
+            stage=stage,
+            done=done,
+            total=total,
+            claims_done=cdone,
+            claims_total=ctotal,
+            options=json.loads(options),
+            error=error,
+            attempts=attempts,
+            documents=tuple(DocumentRef(role, name, sha, url) for role, name, sha, url in docs),
+            has_report=bool(has_report),
+        )
+
+    _COLUMNS = (
+        "id, created, updated, status, stage, done, total, claims_done, claims_total, "
+        "options, error, attempts, report IS NOT NULL"
+    )
+
+    def get_check(self, check_id: str) -> CheckRow | None:
+        with self._lock:
+            r = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM checks WHERE id = ?", (check_id,)
+            ).fetchone()
+            return None if r is None else self._row(r)
+
+    def list_checks(self, *, limit: int = 50, offset: int = 0) -> tuple[list[CheckRow], int]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM checks ORDER BY created DESC, id LIMIT ? OFFSET ?",
+                (limit, offset),
+            ).fetchall()
+            total = int(self._db.execute("SELECT COUNT(*) FROM checks").fetchone()[0])
+            return [self._row(r) for r in rows], total
+
+    def unfinished(self) -> list[str]:
+        """Checks that were queued or running: after a restart they are run again."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id FROM checks WHERE status IN ('queued', 'running') ORDER BY created"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def start(self, check_id: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE checks SET status = 'running', attempts = attempts + 1, updated = ?, "
+                "error = NULL WHERE id = ?",
+                (_now(), check_id),
+            )
+
+    def progress(self, check_id: str, stage: str, done: int, total: int) -> None:
+        claims = stage in ("score", "check")
+        with self._tx() as db:
+            db.execute(
+                "UPDATE checks SET stage = ?, done = ?, total = ?, updated = ?"
+                + (", claims_done = ?, claims_total = ?" if claims else "")
+                + " WHERE id = ?",
+                (stage, done, total, _now(), *((done, total) if claims else ()), check_id),
+            )
+
+    def add_verdict(
+        self, check_id: str, position: int, claim_id: str, label: str, verdict: dict[str, Any]
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO verdicts(check_id, position, claim_id, label, verdict) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (check_id, position, claim_id, label, json.dumps(verdict, ensure_ascii=False)),
+            )
+
+    def verdicts(self, check_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT verdict FROM verdicts WHERE check_id = ? ORDER BY position", (check_id,)
+            ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def finish(self, check_id: str, report_json: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE checks SET status = 'done', report = ?, updated = ?, stage = 'done' "
+                "WHERE id = ?",
+                (report_json, _now(), check_id),
+            )
+
+    def fail(self, check_id: str, message: str) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE checks SET status = 'failed', error = ?, updated = ? WHERE id = ?",
+                (message, _now(), check_id),
+            )
+
+    def report(self, check_id: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT report FROM checks WHERE id = ?", (check_id,))
+            found = row.fetchone()
+        return None if found is None else found[0]
+
+    def delete_check(self, check_id: str) -> bool:
+        """Delete a check with its verdicts; documents no other check uses go too."""
+        with self._tx() as db:
+            shas = [
+                r[0]
+                for r in db.execute(
+                    "SELECT sha256 FROM check_documents WHERE check_id = ?", (check_id,)
+                )
+            ]
+            gone = db.execute("DELETE FROM checks WHERE id = ?", (check_id,)).rowcount > 0
+            for sha in set(shas):
+                db.execute(
+                    "DELETE FROM documents WHERE sha256 = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM check_documents WHERE sha256 = ?)",
+                    (sha, sha),
+                )
+        return gone
+
+    # -- the score cache (sourcecheck.pipeline.ScoreStore) ----------------------------
+    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
+        out: dict[ScoreKey, PairScore] = {}
+        with self._lock:
+            for key in keys:
+                row = self._db.execute(
+                    "SELECT support, contradiction, truncated FROM scores "
+                    "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
+                    key,
+                ).fetchone()
+                if row is not None:
+                    out[key] = PairScore(row[0], row[1], bool(row[2]))
+        return out
+
+    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
+        rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def score_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
