@@ -222,11 +222,20 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_hostile_input_is_escaped(client: TestClient) -> None:
+    escaped = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    comment = (
+        '<li class="comment depth-1" id="comment-9"><article class="comment-body">'
+        '<footer class="comment-meta"><div class="comment-author vcard">'
+        f'<span class="fn">{escaped}</span></div></footer>'
+        '<div class="comment-content"><p>The council repaired 40 bridges, not 12. '
+        f"{escaped}</p></div></article></li>"
+    )
     article = (
         "<html><head><title>T</title></head><body><article><h1>News</h1>"
-        f"<p>The council said 40 bridges were repaired {HOSTILE.replace('<', '&lt;')}.</p>"
+        f"<p>The council said 40 bridges were repaired {escaped}.</p>"
         "<p>It spent 12 million kronor on the work last year, the report says.</p>"
-        "</article></body></html>"
+        '</article><section id="comments" class="comments-area">'
+        f'<ol class="comment-list">{comment}</ol></section></body></html>'
     ).encode()
     source = f"The council repaired 40 bridges. It spent 12 million kronor. {HOSTILE}".encode()
     r = client.post(
@@ -239,6 +248,9 @@ def test_hostile_input_is_escaped(client: TestClient) -> None:
     assert r.status_code == 202, r.text
     done = wait_done(client, r.json()["id"])
     assert done["status"] == "done", done["error"]
+    report = client.get(f"/api/checks/{done['id']}/report.json").json()
+    assert [c["author"] for c in report["comments"]] == [HOSTILE], "the payload reached the report"
+    assert any(c["origin"] != "article" for c in report["claims"])
     html = client.get(f"/api/checks/{done['id']}/report.html").text
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -248,6 +260,46 @@ def test_hostile_input_is_escaped(client: TestClient) -> None:
     assert '<script src="/static/app.js"' in page.text
     js = client.get("/static/app.js").text
     assert "innerHTML" not in js
+    listed = client.get("/api/checks", params={"limit": 500}).json()
+    assert safe_name(HOSTILE + ".html", "x") in [
+        c["documents"][0]["name"] for c in listed["checks"]
+    ]
+    md = client.get(f"/api/checks/{done['id']}/report.md").text
+    assert "<script>" not in md
+
+
+def test_deleting_a_running_check_stops_it(tmp_path: Path) -> None:
+    import threading
+
+    gate, entered = threading.Event(), threading.Event()
+
+    class Blocking(CountingScorer):
+        def score_batch(self, pairs: Sequence[Pair]) -> list[PairScore]:
+            entered.set()
+            gate.wait(30)
+            return super().score_batch(pairs)
+
+    options, origins = resolve_options({"model": "lexical"})
+    store = Store(tmp_path / "db.sqlite")
+    service = CheckService(store, options, origins, workers=1)
+    from sourcecheck import pipeline
+
+    pipeline._scorers["lexical-blocking"] = Blocking()
+    try:
+        service.options = options.__class__(**{**options.as_dict(), "model": "lexical-blocking"})
+        service.start()
+        text = b"The bridge was built in 1931."
+        check_id = service.submit(Upload("a.txt", data=text), [Upload("s.txt", data=text)])
+        assert entered.wait(60), "the check reached the scorer"
+        assert store.get_check(check_id).status == "running"  # type: ignore[union-attr]
+        assert service.delete(check_id)
+        gate.set()
+        service.stop(wait=True)
+        assert store.get_check(check_id) is None
+        assert store.verdicts(check_id) == []
+    finally:
+        gate.set()
+        pipeline._scorers.pop("lexical-blocking", None)
 
 
 def test_openapi_and_health(client: TestClient) -> None:

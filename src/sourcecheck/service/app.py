@@ -442,8 +442,8 @@ def create_app(settings: Settings) -> FastAPI:
             )
         for upload in (article, *sources):
             if upload.url is not None:
-                try:
-                    check_url(upload.url, service.fetch_policy)
+                try:  # resolving the host blocks: not on the event loop
+                    await asyncio.to_thread(check_url, upload.url, service.fetch_policy)
                 except InputError as exc:
                     raise ApiError(400, "bad_url", str(exc)) from None
             elif not upload.data:
