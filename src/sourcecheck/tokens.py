@@ -7,7 +7,7 @@ word counts as "the same word" everywhere in the same way.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 from typing import Any
 
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -225,11 +225,20 @@ NEGATIONS: dict[str, frozenset[str]] = {
 }
 
 
-@lru_cache(maxsize=16)
-def _stemmer(language: str) -> Any:
-    import Stemmer
+_per_thread = threading.local()
 
-    return Stemmer.Stemmer(_STEMMER_NAMES[language])
+
+def _stemmer(language: str) -> Any:
+    """The language's Snowball stemmer. PyStemmer's objects keep state between calls and
+    are not safe to share across threads (the service checks in parallel): one per thread."""
+    cache: dict[str, Any] | None = getattr(_per_thread, "stemmers", None)
+    if cache is None:
+        cache = _per_thread.stemmers = {}
+    if language not in cache:
+        import Stemmer
+
+        cache[language] = Stemmer.Stemmer(_STEMMER_NAMES[language])
+    return cache[language]
 
 
 def words(text: str) -> list[str]:
