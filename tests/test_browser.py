@@ -136,6 +136,7 @@ def test_upload_progress_report_filter_and_evidence(server: str) -> None:
             caption = claim.locator("figure.passage figcaption").first
             caption.wait_for()
             assert "p. 7" in caption.inner_text()
+            assert "Swedish original" in caption.inner_text()
             assert "page 7" in claim.inner_text() or "p. 7" in claim.inner_text()
             assert claim.locator("blockquote").first.inner_text().strip()
             claim.scroll_into_view_if_needed()

@@ -538,3 +538,19 @@ def test_claimreview_hostile_urls(hostile: Report) -> None:
     for review in report_to_claimreview(replace(hostile, created="2024-05-02T09:30:00Z")):
         _validate_claimreview(review)
         assert JS_URL not in json.dumps([w.get("url") for w in review["isBasedOn"]])
+
+
+def test_html_names_the_original_language_of_cross_language_evidence(report: Report) -> None:
+    from sourcecheck.report.html import original_note
+
+    assert original_note("sv", "en") == "Swedish original"
+    assert original_note("en", "en") == ""
+    assert original_note(None, "en") == ""
+    cross = [
+        v for v in report.verdicts
+        if v.evidence and v.claim.language and v.evidence[0].language
+        and v.evidence[0].language != v.claim.language
+    ]  # fmt: skip
+    assert cross, "the fixture has an English claim with Swedish evidence"
+    html = report_to_html(report)
+    assert '<span class="original">Swedish original</span>' in html

@@ -305,6 +305,24 @@ class EvidenceView:
     retrieval: str
     lang: str
     text: Markup
+    #: "Swedish original" where the passage's language is not the claim's, else empty.
+    original: str = ""
+
+
+LANGUAGE_NAMES = {
+    "en": "English", "sv": "Swedish", "da": "Danish", "nb": "Norwegian", "no": "Norwegian",
+    "nn": "Norwegian", "fi": "Finnish", "de": "German", "fr": "French", "es": "Spanish",
+    "it": "Italian", "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian",
+    "uk": "Ukrainian", "et": "Estonian", "is": "Icelandic",
+}  # fmt: skip
+
+
+def original_note(evidence_language: str | None, claim_language: str | None) -> str:
+    """``"Swedish original"`` for a passage in another language than its claim."""
+    if not evidence_language or not claim_language or evidence_language == claim_language:
+        return ""
+    name = LANGUAGE_NAMES.get(evidence_language, evidence_language)
+    return f"{name} original"
 
 
 @dataclass(frozen=True)
@@ -365,6 +383,7 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
         where = [
             f"§ {loc.section} {loc.section_title}" if p == f"§ {loc.section}" else p for p in where
         ]
+    language = e.language or (info.language if info else None)
     return EvidenceView(
         source=e.source,
         source_title=(info.title or info.path) if info else "",
@@ -372,8 +391,9 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
         where_detail="; ".join(detail),
         score=fmt_score(e.score),
         retrieval="cited place" if e.retrieval == "cited" else "found by search",
-        lang=_lang(e.language or (info.language if info else None)),
+        lang=_lang(language),
         text=highlight_evidence(e, verdict),
+        original=original_note(language, verdict.claim.language),
     )
 
 
