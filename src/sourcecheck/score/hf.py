@@ -6,14 +6,11 @@ consistency scorers: the premise is the passage, the hypothesis the claim
 ``config.id2label``, never from a table kept here.
 
 Passages longer than the model's window are not cut: they are scored in overlapping
-windows of tokens (the tokenizer's own ``return_overflowing_tokens`` with ``stride``), and
-the windows are aggregated by taking the maximum, separately for support and for
-contradiction. Max for support because a claim is supported when *some* part of the passage
-says it. Max (over all windows, not only the best-supporting one) for contradiction because a
-contradiction anywhere in the passage must not be hidden behind a neutral window that happens
-to score a little higher on support; the two numbers may therefore come from different windows.
-``PairScore.truncated`` is set only when text was really dropped: a claim so long that it would
-leave less than half the window for the passage is cut to that half.
+windows of tokens (the tokenizer's own ``return_overflowing_tokens`` with ``stride``), planned
+and aggregated by :mod:`.windows` (the maximum over windows, separately for support and for
+contradiction; see there why). ``PairScore.truncated`` is set only when text was really
+dropped: a claim so long that it would leave less than half the window for the passage is
+cut to that half.
 
 transformers and torch are imported lazily, so ``import sourcecheck`` never needs them.
 """
@@ -30,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sourcecheck.errors import ConfigError, ModelError
 from sourcecheck.score.base import Pair, PairScore, Scorer
+from sourcecheck.score.windows import aggregate_windows, plan_windows
 
 if TYPE_CHECKING:
     import torch
@@ -317,16 +315,16 @@ class HFScorer(Scorer):
             enc = tok(pair.passage, claim, truncation="longest_first", max_length=window)
             return [self._keep(enc, None)], True
 
-        truncated = False
-        claim_cap = (window - self._specials) // 2
-        if claim_len > claim_cap:
+        plan = plan_windows(
+            passage_len, claim_len, window=window, specials=self._specials, overlap=self.overlap
+        )
+        if plan.claim_cut:
             # Cut the claim at a token boundary by slicing the original text.
             offsets = tok(
                 claim, add_special_tokens=False, return_offsets_mapping=True, verbose=False
             )["offset_mapping"]
-            claim = claim[: offsets[claim_cap - 1][1]]
+            claim = claim[: offsets[plan.claim_tokens - 1][1]]
             claim_len = len(tok(claim, add_special_tokens=False, verbose=False)["input_ids"])
-            truncated = True
         budget = window - self._specials - claim_len
         if budget < 1:
             raise ModelError(f"hf model {self.model_id!r}: claim leaves no room for the passage")
@@ -340,7 +338,7 @@ class HFScorer(Scorer):
             stride=stride,
             return_overflowing_tokens=True,
         )
-        return [self._keep(enc, i) for i in range(len(enc["input_ids"]))], truncated
+        return [self._keep(enc, i) for i in range(len(enc["input_ids"]))], plan.claim_cut
 
     def _keep(self, enc: Any, index: int | None) -> dict[str, list[int]]:
         names = getattr(self._tokenizer, "model_input_names", ["input_ids", "attention_mask"])
@@ -397,19 +395,13 @@ class HFScorer(Scorer):
             features.extend(feats)
             owners.extend([n] * len(feats))
             truncated.append(cut)
-        support = [0.0] * len(pairs)
-        contradiction: list[float | None] = [
-            0.0 if self.labels.has_contradiction else None for _ in pairs
-        ]
-        for owner, (s, c) in zip(owners, self.score_features(features), strict=True):
-            support[owner] = max(support[owner], s)
-            prev = contradiction[owner]
-            if c is not None and prev is not None:
-                contradiction[owner] = max(prev, c)
-        return [
-            PairScore(support=s, contradiction=c, truncated=t)
-            for s, c, t in zip(support, contradiction, truncated, strict=True)
-        ]
+        return aggregate_windows(
+            len(pairs),
+            owners,
+            self.score_features(features),
+            truncated,
+            has_contradiction=self.labels.has_contradiction,
+        )
 
 
 def parse_hf_arg(arg: str) -> tuple[str, str | None]:
