@@ -1,6 +1,7 @@
 """The built-in scorer backends, registered exactly as a plug-in would register its own.
 
-Each factory imports its module on use, so ``--model baseline`` never imports torch.
+Each factory imports its module on use, so ``--model baseline`` never imports torch (nor does
+``verifier``, which runs on onnxruntime).
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ def _baseline(arg: str) -> Scorer:
     from sourcecheck.score.baseline import BaselineScorer
 
     return BaselineScorer()
+
+
+@register("verifier")
+def _verifier(arg: str) -> Scorer:
+    from sourcecheck.score.verifier import VerifierScorer
+
+    # verifier = the model shipped in the package; verifier:PATH = a directory of that format
+    return VerifierScorer(arg or None)
 
 
 @register("lexical")
