@@ -1,130 +1,424 @@
-"""Training pairs for the cross-encoder verifier (first experiment).
+"""Training pairs for the 3-label cross-encoder verifier (supported / neutral /
+contradicted), and the evaluation pairs it is scored on.
 
-Only sets marked ``train? yes`` in ``../shared/eval/README.md`` are read, through the
-readers in :mod:`sourcecheck.evaluate.datasets`: FRANK valid, the four SummaC (pr15) sets,
-Factcheck-GPT stance, SNLI dev and test, and the partially supported WiCE *train*
-sub-claims. Never read here: WiCE dev, FRANK test, SweNLI dev (evaluation-only in this
-experiment), XNLI, covidfact, healthver, climate_fever, scifact.
+Only sets marked ``train? yes`` in ``../shared/eval/README.md`` are read for training:
+SNLI dev+test, Factcheck-GPT stance, FRANK *valid*, the four SummaC (pr15) sets (minus a
+held-out 30% of their documents, kept for evaluation), the partially supported WiCE
+*train* sub-claims, and three SuperLim-2 Swedish sets (SweDiagnostics, SweWinogender,
+SweParaphrase), plus synthetic pairs generated from the documents of those sets.
+Never read for training: WiCE dev, FRANK test (and any training row whose document is a
+FRANK test article), SweNLI dev and SweNLI test (SweFraCas), XNLI, covidfact, healthver,
+climate_fever, scifact.
 
-* A multi-passage document becomes one pair: the claim with the passage of highest
-  lexical coverage of the claim (as ``training/train_baseline.py`` does).
-* Label 1 = supported, 0 = everything else.
-* Synthetic negatives made from supported pairs: a number in the claim replaced by
-  another value, a negation inserted or removed (English "not", Swedish "inte"), two
-  capitalised names swapped. Each is label 0.
+Labels: 0 supported, 1 neutral, 2 contradicted, 3 "not supported" where a set does not
+say which (FRANK, SummaC: the loss then maximises p(neutral) + p(contradicted)).
 
-``python training/verifier_data.py OUT_DIR`` writes ``train.jsonl`` (one pair a line,
-shuffled with a fixed seed) and ``record.json`` (per-set row counts and file SHA-256).
+Synthetic pairs (label in brackets), from 3-sentence windows of the training documents
+(FRANK valid articles, SummaC training documents, WiCE train pages, Factcheck-GPT
+evidence; Swedish: SuperLim sentences grouped into pseudo-passages):
+
+* ``syn_copy`` [0]: a sentence of the window, often shortened to its first clause or
+  with a parenthetical/appositive removed;
+* ``syn_merge`` [0]: the first clauses of two sentences of the window joined by "and";
+* ``syn_number`` [2] a number, year or month changed; ``syn_negation`` [2] a negation
+  inserted or removed; ``syn_entity`` [2] a name replaced by another name from the same
+  document; ``syn_roles`` [2] two names in the claim swapped; ``syn_antonym`` [2]
+  rose/fell, more/less, before/after ... swapped; ``syn_unit`` [2] a unit changed;
+* ``syn_outside`` [1]: a sentence of the same document outside the window;
+  ``syn_extra`` [1]: a supported clause plus a clause from outside the window;
+  ``syn_unrelated`` [1]: a sentence of another document.
+
+A seeded ``--heldout`` share of every real source (by document) is set apart as
+``heldout.jsonl``: the checkpoint, the calibration and the thresholds are chosen on it,
+never on an evaluation set.
+
+    python training/verifier_data.py OUT_DIR [--synthetic-per-doc 6]
+
+writes ``train.jsonl``, ``heldout.jsonl``, ``record.json`` (rows per source and label,
+SHA-256 of every file read and written) and, with ``--eval``, ``eval.jsonl.gz`` (the
+evaluation sets as claim + passages + label, for scoring only).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
 import json
 import random
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sourcecheck.evaluate import datasets as ds
 
 SEED = 20261125
+LABELS = ("supported", "neutral", "contradicted")
+NOT_SUPPORTED = 3
 
-#: Training source name -> data file relative to the eval folder.
 FILES = {
-    "frank_valid": "frank/frank_joined.jsonl",
-    "summac_factcc": "summac_pr15/factcc.json",
-    "summac_polytope": "summac_pr15/polytope.json",
-    "summac_summeval": "summac_pr15/summeval.json",
-    "summac_xsumfaith": "summac_pr15/xsumfaith.json",
-    "factcheck_gpt": "factcheck_gpt/subtasks/subtask3_claim_evidence_stance.jsonl",
-    "snli_dev": "snli/snli_1.0_dev.jsonl",
-    "snli_test": "snli/snli_1.0_test.jsonl",
-    "wice_train_partial": "wice/non_supported_tokens/train.jsonl",
+    "snli": ["snli/snli_1.0_dev.jsonl", "snli/snli_1.0_test.jsonl"],
+    "factcheck_gpt": ["factcheck_gpt/subtasks/subtask3_claim_evidence_stance.jsonl"],
+    "frank_valid": ["frank/frank_joined.jsonl"],
+    "summac": [f"summac_pr15/{n}.json" for n in ds.SUMMAC_SETS],
+    "wice_train_partial": ["wice/non_supported_tokens/train.jsonl"],
+    "swediagnostics": ["superlim2/swediagnostics/swediagnostics_test.jsonl"],
+    "swewinogender": ["superlim2/swewinogender/swewinogender_test.jsonl"],
+    "sweparaphrase": ["superlim2/sweparaphrase/sweparaphrase_test.jsonl"],
 }
-
-#: Sets that must never be read for training.
 FORBIDDEN = (
     "wice dev",
-    "frank test",
+    "frank test (and its articles)",
     "swenli dev",
+    "swenli test (SweFraCas)",
     "xnli",
     "covidfact",
     "healthver",
     "climate_fever",
     "scifact",
 )
+NLI3 = {"entailment": 0, "neutral": 1, "contradiction": 2}
+STANCE = {"completely-support": 0, "partially-support": 1, "refute": 2, "irrelevant": 1}
 
 
 @dataclass(frozen=True)
 class TrainPair:
-    """One training pair."""
-
     source: str
     claim: str
     passage: str
     label: int
-    claim_language: str
-    passage_language: str
+    language: str
+    group: str
 
 
-def _readers() -> dict[str, Callable[[], Iterable[ds.Example]]]:
-    return {
-        "frank_valid": lambda: ds.frank("valid"),
-        "summac_factcc": lambda: ds.summac("factcc"),
-        "summac_polytope": lambda: ds.summac("polytope"),
-        "summac_summeval": lambda: ds.summac("summeval"),
-        "summac_xsumfaith": lambda: ds.summac("xsumfaith"),
-        "factcheck_gpt": ds.factcheck_gpt_stance,
-        "snli_dev": lambda: ds.snli("dev"),
-        "snli_test": lambda: ds.snli("test"),
-        "wice_train_partial": ds.wice_train_partial,
-    }
+def _h(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+def _unit(key: str) -> float:
+    """A stable pseudo-random number in [0, 1) for ``key`` (document-level splits)."""
+    return int(hashlib.sha256(f"{SEED}:{key}".encode()).hexdigest()[:8], 16) / 2**32
+
+
+def _jsonl(relative: str) -> Iterator[dict[str, Any]]:
+    with ds.data_file(relative).open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+# ----------------------------------------------------------------------------- real data
+
+
+def frank_test_docs() -> set[str]:
+    return {r["doc"] for r in _jsonl("frank/frank_joined.jsonl") if r["split"] == "test"}
+
+
+def summac_heldout(doc: str) -> bool:
+    """30% of SummaC documents are held out of training for evaluation."""
+    return _unit("summac:" + doc) < 0.3
+
+
+def real_pairs(docs_out: dict[str, list[tuple[str, str]]]) -> list[TrainPair]:
+    """The real training rows; ``docs_out[lang]`` collects (group, document text) for the
+    synthetic generator."""
+    banned = frank_test_docs()
+    out: list[TrainPair] = []
+    for split in ("dev", "test"):
+        for ex in ds.snli(split):
+            out.append(
+                TrainPair(
+                    "snli",
+                    ex.claim,
+                    ex.passages[0],
+                    NLI3[ex.gold],
+                    "en",
+                    "snli:" + _h(ex.passages[0]),
+                )
+            )
+    for n, row in enumerate(_jsonl(FILES["factcheck_gpt"][0])):
+        ex = ds.Example(str(n), row["claim"], ds.split_passages(row["evidence"]), 0, "all", "fgpt")
+        passage = ds.best_passage(ex)
+        out.append(
+            TrainPair(
+                "factcheck_gpt",
+                row["claim"],
+                passage,
+                STANCE[row["stance"]],
+                "en",
+                "fgpt:" + _h(row["claim"]),
+            )
+        )
+        if len(row["evidence"]) > 200:
+            docs_out["en"].append(("fgpt:" + _h(row["claim"]), row["evidence"]))
+    seen_docs: set[str] = set()
+    for ex in ds.frank("valid"):
+        raw_doc = _frank_doc(ex.id)
+        if raw_doc in banned:
+            continue
+        out.append(
+            TrainPair(
+                "frank_valid",
+                ex.claim,
+                ds.best_passage(ex),
+                0 if ex.label else NOT_SUPPORTED,
+                "en",
+                "doc:" + _h(raw_doc),
+            )
+        )
+        if raw_doc not in seen_docs:
+            seen_docs.add(raw_doc)
+            docs_out["en"].append(("doc:" + _h(raw_doc), raw_doc))
+    for name in ds.SUMMAC_SETS:
+        rows: dict[str, dict[str, Any]] = json.loads(
+            ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
+        )
+        for ex in ds.summac(name):
+            raw_doc = rows[ex.id]["document"]
+            if raw_doc in banned or summac_heldout(raw_doc):
+                continue
+            out.append(
+                TrainPair(
+                    "summac_" + name,
+                    ex.claim,
+                    ds.best_passage(ex),
+                    0 if ex.label else NOT_SUPPORTED,
+                    "en",
+                    "doc:" + _h(raw_doc),
+                )
+            )
+            if raw_doc not in seen_docs:
+                seen_docs.add(raw_doc)
+                docs_out["en"].append(("doc:" + _h(raw_doc), raw_doc))
+    for row in _jsonl(FILES["wice_train_partial"][0]):
+        sentences: list[str] = row["evidence"]
+        wanted = sorted({i for g in row.get("supporting_sentences", []) for i in g})
+        chosen = [sentences[i] for i in wanted if 0 <= i < len(sentences)]
+        page = "\n".join(s for s in sentences if not s.startswith("(meta data)"))
+        group = "wice:" + _h(page)
+        if chosen:
+            passage = " ".join(chosen)[:1200]
+            out.append(TrainPair("wice_train_partial", row["claim"], passage, 1, "en", group))
+        if page not in seen_docs:
+            seen_docs.add(page)
+            docs_out["en"].append((group, page))
+    sv_sentences: list[str] = []
+    for name in ("swediagnostics", "swewinogender"):
+        for row in _jsonl(FILES[name][0]):
+            label = NLI3.get(row["label"])
+            if label is None:
+                continue
+            out.append(
+                TrainPair(
+                    name,
+                    row["hypothesis"],
+                    row["premise"],
+                    label,
+                    "sv",
+                    name + ":" + _h(row["premise"]),
+                )
+            )
+            sv_sentences.append(row["premise"].strip())
+    for row in _jsonl(FILES["sweparaphrase"][0]):
+        a, b, score = row["sentence_1"].strip(), row["sentence_2"].strip(), float(row["label"])
+        group = "svpara:" + _h(a)
+        if score >= 4.0:
+            out.append(TrainPair("sweparaphrase", b, a, 0, "sv", group))
+            out.append(TrainPair("sweparaphrase", a, b, 0, "sv", group))
+        elif score <= 1.0:
+            out.append(TrainPair("sweparaphrase", b, a, 1, "sv", group))
+        sv_sentences.extend([a, b])
+    # Swedish pseudo-documents: 4 distinct SuperLim sentences each (seeded grouping)
+    rng = random.Random(SEED + 1)
+    uniq = sorted(set(s for s in sv_sentences if 20 <= len(s) <= 300))
+    rng.shuffle(uniq)
+    for i in range(0, len(uniq) - 3, 4):
+        docs_out["sv"].append(("svdoc:" + str(i), " ".join(uniq[i : i + 4])))
+    return out
+
+
+_FRANK_DOC: dict[str, str] = {}
+
+
+def _frank_doc(example_id: str) -> str:
+    if not _FRANK_DOC:
+        for r in _jsonl("frank/frank_joined.jsonl"):
+            _FRANK_DOC[f"frank-{r['hash']}-{r['model_name']}"] = r["doc"]
+    return _FRANK_DOC[example_id]
+
+
+# ----------------------------------------------------------------------- synthetic data
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 _NEG_EN = re.compile(
-    r"\b(is|are|was|were|has|have|had|does|do|did|can|will|would|could)"
-    r"( not|n't)\b",
+    r"\b(is|are|was|were|has|have|had|does|do|did|can|will|would|could|should)( not|n't)\b",
     re.IGNORECASE,
 )
-_AUX_EN = re.compile(r"\b(is|are|was|were|has|have|had|does|did|can|will|would|could)\b")
-_NEG_SV = re.compile(r" inte\b")
-_VERB_SV = re.compile(r"\b(är|var|har|hade|kan|ska|skulle|blir|blev)\b")
-_NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][a-zåäöé]+(?: [A-ZÅÄÖ][a-zåäöé]+)*")
+_AUX_EN = re.compile(r"\b(is|are|was|were|has|have|had|can|will|would|could|should)\b")
+_NEG_SV = re.compile(r" (inte|ej)\b")
+_VERB_SV = re.compile(r"\b(är|var|har|hade|kan|ska|skulle|blir|blev|kommer)\b")
+_NAME = re.compile(r"(?<=\w )[A-ZÅÄÖ][a-zåäöéü]+(?: [A-ZÅÄÖ][a-zåäöéü]+)*")
+_MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "sv": [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+}
+_ANTONYMS = {
+    "en": [
+        ("increased", "decreased"),
+        ("rose", "fell"),
+        ("more", "fewer"),
+        ("higher", "lower"),
+        ("before", "after"),
+        ("won", "lost"),
+        ("largest", "smallest"),
+        ("first", "last"),
+        ("above", "below"),
+        ("increase", "decrease"),
+        ("older", "younger"),
+        ("early", "late"),
+        ("up", "down"),
+        ("bigger", "smaller"),
+        ("most", "least"),
+        ("always", "never"),
+        ("all", "none of the"),
+        ("longer", "shorter"),
+        ("men", "women"),
+        ("man", "woman"),
+        ("boy", "girl"),
+        ("inside", "outside"),
+        ("opened", "closed"),
+        ("accepted", "rejected"),
+        ("supported", "opposed"),
+        ("north", "south"),
+        ("east", "west"),
+    ],
+    "sv": [
+        ("ökade", "minskade"),
+        ("steg", "sjönk"),
+        ("fler", "färre"),
+        ("högre", "lägre"),
+        ("före", "efter"),
+        ("vann", "förlorade"),
+        ("största", "minsta"),
+        ("första", "sista"),
+        ("över", "under"),
+        ("äldre", "yngre"),
+        ("mer", "mindre"),
+        ("alltid", "aldrig"),
+        ("man", "kvinna"),
+        ("mannen", "kvinnan"),
+        ("pojke", "flicka"),
+        ("inne", "ute"),
+        ("stor", "liten"),
+        ("ung", "gammal"),
+        ("norr", "söder"),
+    ],
+}
+_UNITS = [
+    ("km", "miles"),
+    ("kilometres", "miles"),
+    ("kilometers", "miles"),
+    ("%", " percentage points"),
+    ("million", "billion"),
+    ("miljoner", "miljarder"),
+    ("percent", "per mille"),
+    ("meters", "feet"),
+    ("metres", "feet"),
+    ("kg", "pounds"),
+    ("dollars", "euros"),
+    ("kronor", "euro"),
+    ("hours", "days"),
+    ("timmar", "dagar"),
+    ("days", "weeks"),
+    ("dagar", "veckor"),
+    ("years", "months"),
+    ("år", "månader"),
+]
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|which|while|who|och|men|som)\s+")
+_PAREN = re.compile(r"\s*\([^)]{2,80}\)|,\s[^,]{3,60},(?=\s)")
 
 
-def swap_number(claim: str, rng: random.Random) -> str | None:
-    """Replace one number in ``claim`` with a different plausible value."""
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+def _first_clause(s: str) -> str | None:
+    m = _CLAUSE.search(s)
+    if m is None or _words(s[: m.start()]) < 5:
+        return None
+    return s[: m.start()].rstrip(" ,;") + "."
+
+
+def _strip_paren(s: str) -> str | None:
+    out = _PAREN.sub("", s, count=1)
+    return out if out != s and _words(out) >= 5 else None
+
+
+def swap_number(claim: str, rng: random.Random, lang: str) -> str | None:
     found = list(_NUMBER.finditer(claim))
+    for month in _MONTHS[lang]:
+        m = re.search(rf"\b{month}\b", claim)
+        if m:
+            other = rng.choice([x for x in _MONTHS[lang] if x != month])
+            if not found or rng.random() < 0.4:
+                return claim[: m.start()] + other + claim[m.end() :]
     if not found:
         return None
     m = rng.choice(found)
     text = m.group(0)
-    digits = text.replace(",", "").replace(".", "")
-    if not digits.isdigit():
-        return None
-    value = int(text) if text.isdigit() else None
-    if value is not None and 1000 <= value <= 2100:  # a year
-        new = str(value + rng.choice([-3, -2, -1, 1, 2, 3]))
-    elif value is not None:
-        new = str(max(0, value + rng.choice([-1, 1]) * max(1, int(value * rng.uniform(0.2, 0.9)))))
-        if new == text:
-            new = str(value + 1)
+    if text.isdigit():
+        value = int(text)
+        if 1000 <= value <= 2100:
+            new = str(value + rng.choice([-3, -2, -1, 1, 2, 3]))
+        elif value < 10:
+            new = str(rng.choice([x for x in range(0, 13) if x != value]))
+        else:
+            new = str(
+                max(0, value + rng.choice([-1, 1]) * max(1, int(value * rng.uniform(0.2, 0.9))))
+            )
     else:
         chars = list(text)
         idx = [i for i, c in enumerate(chars) if c.isdigit()]
         i = rng.choice(idx)
         chars[i] = str((int(chars[i]) + rng.randint(1, 8)) % 10)
         new = "".join(chars)
+    if new == text:
+        return None
     return claim[: m.start()] + new + claim[m.end() :]
 
 
-def flip_negation(claim: str, language: str) -> str | None:
-    """Remove a negation if there is one, else insert one after the first auxiliary."""
-    if language == "sv":
+def flip_negation(claim: str, lang: str) -> str | None:
+    if lang == "sv":
         if _NEG_SV.search(claim):
             return _NEG_SV.sub("", claim, count=1)
         m = _VERB_SV.search(claim)
@@ -136,12 +430,15 @@ def flip_negation(claim: str, language: str) -> str | None:
     return None if m is None else claim[: m.end()] + " not" + claim[m.end() :]
 
 
-def swap_names(claim: str) -> str | None:
-    """Swap the first two different capitalised (non-initial) names in ``claim``."""
+def swap_roles(claim: str) -> str | None:
     found = list(_NAME.finditer(claim))
     for i, a in enumerate(found):
         for b in found[i + 1 :]:
-            if a.group(0) != b.group(0):
+            if (
+                a.group(0) != b.group(0)
+                and a.group(0) not in b.group(0)
+                and b.group(0) not in a.group(0)
+            ):
                 return (
                     claim[: a.start()]
                     + b.group(0)
@@ -152,76 +449,313 @@ def swap_names(claim: str) -> str | None:
     return None
 
 
-def build(synthetic_share: float = 0.5) -> tuple[list[TrainPair], dict[str, object]]:
-    """All training pairs (real + synthetic), shuffled with :data:`SEED`, and the record."""
-    rng = random.Random(SEED)
-    pairs: list[TrainPair] = []
-    record: dict[str, object] = {}
-    for name, read in _readers().items():
-        rows = []
-        for ex in read():
-            rows.append(
-                TrainPair(
-                    name,
-                    ex.claim,
-                    ds.best_passage(ex),
-                    ex.label,
-                    ex.language or "en",
-                    ex.premise_language or "en",
-                )
-            )
-        pairs.extend(rows)
-        record[name] = {
-            "file": FILES[name],
-            "sha256": ds.file_sha256(ds.data_file(FILES[name])),
-            "rows": len(rows),
-            "supported": sum(r.label for r in rows),
-        }
-        print(f"{name}: {record[name]}", file=sys.stderr)
-    synthetic: dict[str, list[TrainPair]] = {"syn_number": [], "syn_negation": [], "syn_names": []}
-    for p in [p for p in pairs if p.label == 1]:
-        if rng.random() > synthetic_share:
-            continue
-        options: list[tuple[str, str | None]] = [
-            ("syn_number", swap_number(p.claim, rng)),
-            ("syn_negation", flip_negation(p.claim, p.claim_language)),
-            ("syn_names", swap_names(p.claim)),
-        ]
-        options = [(k, c) for k, c in options if c and c != p.claim]
-        if not options:
-            continue
-        # Prefer the rarer kinds: numbers and names before negation.
-        kind, claim = next(((k, c) for k, c in options if k != "syn_negation"), options[0])
-        if rng.random() < 0.3:
-            kind, claim = rng.choice(options)
-        assert claim is not None
-        synthetic[kind].append(
-            TrainPair(kind, claim, p.passage, 0, p.claim_language, p.passage_language)
-        )
-    for kind, rows in synthetic.items():
-        pairs.extend(rows)
-        record[kind] = {"rows": len(rows), "supported": 0, "from": "supported pairs above"}
-        print(f"{kind}: {len(rows)}", file=sys.stderr)
+def replace_entity(claim: str, names: list[str], rng: random.Random) -> str | None:
+    found = list(_NAME.finditer(claim))
+    if not found or not names:
+        return None
+    m = rng.choice(found)
+    options = [n for n in names if n not in claim and n.split()[0] not in m.group(0)]
+    if not options:
+        return None
+    return claim[: m.start()] + rng.choice(options) + claim[m.end() :]
+
+
+def swap_antonym(claim: str, lang: str, rng: random.Random) -> str | None:
+    pairs = list(_ANTONYMS[lang])
     rng.shuffle(pairs)
-    record["total"] = {"rows": len(pairs), "supported": sum(p.label for p in pairs)}
-    record["seed"] = SEED
-    record["never_read"] = list(FORBIDDEN)
-    return pairs, record
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            m = re.search(rf"\b{re.escape(x)}\b", claim)
+            if m:
+                return claim[: m.start()] + y + claim[m.end() :]
+    return None
+
+
+def swap_unit(claim: str) -> str | None:
+    for a, b in _UNITS:
+        for x, y in ((a, b), (b, a)):
+            pat = rf"(?<=\d)\s?{re.escape(x)}" if x == "%" else rf"\b{re.escape(x)}\b"
+            m = re.search(pat, claim)
+            if m:
+                return claim[: m.start()] + y + claim[m.end() :]
+    return None
+
+
+def _sentences(text: str, lang: str) -> list[str]:
+    return [text[a:b] for a, b in ds.sentence_spans(text, lang)]
+
+
+def synthetic(
+    docs: list[tuple[str, str]], lang: str, per_doc: int, rng: random.Random
+) -> list[TrainPair]:
+    """Synthetic pairs from documents (see the module docstring)."""
+    out: list[TrainPair] = []
+    all_sentences = [(g, s) for g, d in docs for s in _sentences(d, lang) if 6 <= _words(s) <= 45]
+    for group, doc in docs:
+        sents = [s.strip() for s in _sentences(doc, lang)]
+        sents = [s for s in sents if 4 <= _words(s) <= 60]
+        if len(sents) < 2:
+            continue
+        names = sorted(set(m.group(0) for m in _NAME.finditer(doc)))
+        for _ in range(per_doc):
+            start = rng.randrange(0, max(1, len(sents) - 2))
+            window = sents[start : start + 3]
+            passage = " ".join(window)
+            if len(passage) > 700:
+                window = window[:2]
+                passage = " ".join(window)
+            target = rng.choice([s for s in window if _words(s) <= 45] or window)
+            # a supported claim
+            r = rng.random()
+            claim, kind = target, "syn_copy"
+            if r < 0.35:
+                claim = _first_clause(target) or _strip_paren(target) or target
+            elif r < 0.55 and len(window) >= 2:
+                a, b = rng.sample(window, 2)
+                ca, cb = _first_clause(a) or a, _first_clause(b) or b
+                cb = cb[:1].lower() + cb[1:] if not _NAME.match(" " + cb) else cb
+                joiner = " och " if lang == "sv" else " and "
+                claim, kind = ca.rstrip(" .!?") + joiner + cb, "syn_merge"
+            elif r < 0.7:
+                claim = _strip_paren(target) or target
+            out.append(TrainPair(kind, claim, passage, 0, lang, group))
+            # a contradicted claim
+            edits = [
+                ("syn_number", swap_number(claim, rng, lang)),
+                ("syn_negation", flip_negation(claim, lang)),
+                ("syn_entity", replace_entity(claim, names, rng)),
+                ("syn_roles", swap_roles(claim)),
+                ("syn_antonym", swap_antonym(claim, lang, rng)),
+                ("syn_unit", swap_unit(claim)),
+            ]
+            edits = [(k, c) for k, c in edits if c and c != claim]
+            if edits:
+                rare = [e for e in edits if e[0] != "syn_negation"]
+                k, c = rng.choice(rare if rare and rng.random() < 0.75 else edits)
+                assert c is not None
+                out.append(TrainPair(k, c, passage, 2, lang, group))
+            # a neutral claim
+            outside = [
+                s
+                for i, s in enumerate(sents)
+                if not start - 1 <= i <= start + 3 and 6 <= _words(s) <= 45
+            ]
+            r = rng.random()
+            if outside and r < 0.5:
+                out.append(TrainPair("syn_outside", rng.choice(outside), passage, 1, lang, group))
+            elif outside and r < 0.8:
+                extra = rng.choice(outside)
+                extra = (_first_clause(extra) or extra).rstrip(" .!?")
+                extra = extra[:1].lower() + extra[1:] if not _NAME.match(" " + extra) else extra
+                joiner = " och " if lang == "sv" else " and "
+                base = (_first_clause(target) or target).rstrip(" .!?")
+                out.append(
+                    TrainPair("syn_extra", base + joiner + extra + ".", passage, 1, lang, group)
+                )
+            else:
+                g, s = rng.choice(all_sentences)
+                if g != group:
+                    out.append(TrainPair("syn_unrelated", s, passage, 1, lang, group))
+    return out
+
+
+# ------------------------------------------------------------ cross-language (Django)
+
+DJANGO_LANGS = ("sv", "de", "fr", "es")
+_PO_STR = re.compile(r'^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\])\s+"(.*)"\s*$')
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<[^>]+>")
+
+
+def read_po(text: str) -> list[tuple[str, str]]:
+    """(msgid, msgstr) of a gettext .po file: singular, non-fuzzy, non-empty entries."""
+    out: list[tuple[str, str]] = []
+    entry: dict[str, str] = {}
+    key = ""
+    fuzzy = False
+
+    def flush() -> None:
+        if entry.get("msgid") and entry.get("msgstr") and "msgid_plural" not in entry and not fuzzy:
+            out.append((entry["msgid"], entry["msgstr"]))
+
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            flush()
+            entry, key, fuzzy = {}, "", False
+            continue
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+            continue
+        if line.startswith("#"):
+            continue
+        m = _PO_STR.match(line)
+        if m:
+            key = m.group(1)
+            entry[key] = json.loads('"' + m.group(2) + '"')
+        elif line.startswith('"') and key:
+            entry[key] += json.loads(line)
+    flush()
+    return out
+
+
+def django_pairs(wheels: Sequence[Path]) -> list[TrainPair]:
+    """Cross-language pairs from the gettext catalogues (``django.po``) shipped inside
+    permissively licensed wheels; the shipped recipe uses Django's (BSD-3-Clause; each
+    .po file says it is distributed under Django's licence). For sv/de/fr/es: the
+    translation as premise and the English message as claim [supported], and for
+    Swedish also the reverse; another message of the same language [neutral]; the
+    English message with a number or negation changed [contradicted]."""
+    import zipfile
+
+    rng = random.Random(SEED + 2)
+    out: list[TrainPair] = []
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as zf:
+            names = [n for n in zf.namelist() if n.endswith("/LC_MESSAGES/django.po")]
+            for lang in DJANGO_LANGS:
+                rows: list[tuple[str, str]] = []
+                for n in sorted(names):
+                    if f"/locale/{lang}/" not in n:
+                        continue
+                    for en, tr in read_po(zf.read(n).decode("utf-8")):
+                        en = _PLACEHOLDER.sub("X", en).strip()
+                        tr = _PLACEHOLDER.sub("X", tr).strip()
+                        if _words(en) >= 4 and _words(tr) >= 3 and en != tr:
+                            rows.append((en, tr))
+                rows = sorted(set(rows))
+                if len(rows) < 2:
+                    continue
+                for i, (en, tr) in enumerate(rows):
+                    group = f"django:{lang}:{_h(en)}"
+                    out.append(TrainPair("xl_django", en, tr, 0, "en", group))
+                    if lang == "sv":
+                        out.append(TrainPair("xl_django", tr, en, 0, "sv", group))
+                    other = rows[(i + rng.randrange(1, len(rows))) % len(rows)]
+                    out.append(TrainPair("xl_django", other[0], tr, 1, "en", group))
+                    edited = swap_number(en, rng, "en") or flip_negation(en, "en")
+                    if edited and edited != en:
+                        out.append(TrainPair("xl_django", edited, tr, 2, "en", group))
+    return out
+
+
+# ----------------------------------------------------------------------------- build
+
+
+def build(
+    per_doc: int, sv_per_doc: int, heldout: float, django: Sequence[Path] = ()
+) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
+    rng = random.Random(SEED)
+    docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
+    real = real_pairs(docs)
+    if django:
+        real += django_pairs(django)
+    syn = synthetic(docs["en"], "en", per_doc, rng) + synthetic(docs["sv"], "sv", sv_per_doc, rng)
+    train: list[TrainPair] = []
+    held: list[TrainPair] = []
+    for p in real + syn:
+        (held if _unit("held:" + p.group) < heldout else train).append(p)
+    rng.shuffle(train)
+    rng.shuffle(held)
+    record: dict[str, Any] = {
+        "seed": SEED,
+        "labels": [*LABELS, "not_supported (supported excluded, neutral vs contradicted unknown)"],
+        "files": {
+            name: {f: ds.file_sha256(ds.data_file(f)) for f in files}
+            for name, files in FILES.items()
+        },
+        "documents_for_synthetic": {k: len(v) for k, v in docs.items()},
+        "synthetic_per_doc": {"en": per_doc, "sv": sv_per_doc},
+        "heldout_share_by_group": heldout,
+        "summac_heldout_for_eval": "documents with _unit('summac:'+doc) < 0.3",
+        "never_read_for_training": list(FORBIDDEN),
+        "translation_wheels": {w.name: ds.file_sha256(w) for w in django},
+        "train": _counts(train),
+        "heldout": _counts(held),
+    }
+    return train, held, record
+
+
+def _counts(rows: Iterable[TrainPair]) -> dict[str, Any]:
+    by = Counter((p.source, p.label) for p in rows)
+    out: dict[str, dict[str, int]] = {}
+    for (source, label), n in sorted(by.items()):
+        out.setdefault(source, {})[str(label)] = n
+    rows = list(rows) if not isinstance(rows, list) else rows
+    return {
+        "by_source_label": out,
+        "total": sum(by.values()),
+        "by_label": dict(sorted(Counter(str(p.label) for p in rows).items())),
+    }
+
+
+# -------------------------------------------------------------------------- evaluation
+
+
+def eval_sets() -> dict[str, list[dict[str, Any]]]:
+    """The evaluation sets as plain rows (never trained on)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+
+    def rows(examples: Iterable[ds.Example]) -> list[dict[str, Any]]:
+        return [
+            {"claim": e.claim, "passages": list(e.passages), "label": e.label, "gold": e.gold}
+            for e in examples
+        ]
+
+    out["wice_dev"] = rows(ds.wice_dev())
+    out["frank_test"] = rows(ds.frank("test"))
+    for name in ds.SUMMAC_SETS:
+        raw: dict[str, dict[str, Any]] = json.loads(
+            ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
+        )
+        out[f"summac_{name}_heldout"] = rows(
+            e for e in ds.summac(name) if summac_heldout(raw[e.id]["document"])
+        )
+    out["swenli_dev"] = rows(ds.swenli_dev())
+    for lang in ("de", "fr", "es", "en"):
+        out[f"xnli_en_{lang}"] = rows(ds.xnli(lang, "en"))
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--synthetic-per-doc", type=int, default=6)
+    parser.add_argument("--sv-per-doc", type=int, default=4)
+    parser.add_argument("--heldout", type=float, default=0.08)
+    parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
+    parser.add_argument(
+        "--django",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="wheels whose django.po translations give cross-language "
+        "pairs (shipped recipe: pip download --no-deps django==5.2.19)",
+    )
     args = parser.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    pairs, record = build()
-    path = args.out_dir / "train.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        for p in pairs:
-            handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-    record["train_jsonl_sha256"] = ds.file_sha256(path)
+    train, held, record = build(args.synthetic_per_doc, args.sv_per_doc, args.heldout, args.django)
+    for name, rows in (("train", train), ("heldout", held)):
+        path = args.out_dir / f"{name}.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for p in rows:
+                handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        record[f"{name}_jsonl_sha256"] = ds.file_sha256(path)
+    if args.eval:
+        with gzip.open(args.out_dir / "eval.jsonl.gz", "wt", encoding="utf-8") as handle:
+            for name, rows_ in eval_sets().items():
+                for r in rows_:
+                    handle.write(json.dumps({"set": name, **r}, ensure_ascii=False) + "\n")
     (args.out_dir / "record.json").write_text(json.dumps(record, indent=2) + "\n")
-    print(json.dumps(record["total"]), file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "train": record["train"]["by_label"],
+                "heldout": record["heldout"]["by_label"],
+                "docs": record["documents_for_synthetic"],
+            }
+        ),
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
