@@ -40,9 +40,10 @@ from sourcecheck.evaluate.metrics import (
     balanced_accuracy,
     best_threshold,
     bootstrap_ci,
-    document_scores,
     roc_auc,
 )
+from sourcecheck.evaluate.suite import example_scores, pairs_of, slice_split
+from sourcecheck.evaluate.suite import speed as suite_speed
 from sourcecheck.score import features, lexical
 from sourcecheck.score.base import Pair, Scorer
 from sourcecheck.score.baseline import BaselineScorer
@@ -68,11 +69,7 @@ def _bacc_cell(y: np.ndarray, s: np.ndarray, threshold: float) -> Cell:
 
 
 def _scores(scorer: Scorer, examples: Sequence[ds.Example]) -> np.ndarray:
-    if not examples:
-        return np.zeros(0)
-    lang, plang = examples[0].language, examples[0].premise_language
-    docs = [(e.claim, e.passages) for e in examples]
-    return np.asarray(document_scores(scorer, docs, claim_language=lang, passage_language=plang))
+    return np.asarray(example_scores(scorer, examples)[0])
 
 
 def _labels(examples: Sequence[ds.Example]) -> np.ndarray:
@@ -81,9 +78,7 @@ def _labels(examples: Sequence[ds.Example]) -> np.ndarray:
 
 def _slice_split(n: int) -> tuple[np.ndarray, np.ndarray]:
     """A seeded 20% / 80% split of ``range(n)`` (threshold slice, evaluation slice)."""
-    order = np.random.default_rng(SEED).permutation(n)
-    cut = round(0.2 * n)
-    return np.sort(order[:cut]), np.sort(order[cut:])
+    return slice_split(n, SEED)
 
 
 def evaluate(
@@ -119,21 +114,18 @@ def evaluate(
     return out
 
 
+def _clear() -> None:
+    features.clear_caches()
+    lexical.clear_caches()
+
+
 def speed(make: Callable[[TextEmbedder], Scorer], pairs: Sequence[Pair]) -> tuple[float, float]:
     """Pairs per second with a fresh, empty embedding cache (embedding included), and
     again with the embeddings cached (as when passages were embedded for retrieval)."""
-    features.clear_caches()
-    lexical.clear_caches()
+    _clear()
     scorer = make(Embedder())
-    scorer.score_batch(pairs[:2])  # load the model outside the clock
-    started = time.perf_counter()
-    scorer.score_batch(pairs[2:])
-    cold = (len(pairs) - 2) / (time.perf_counter() - started)
-    features.clear_caches()
-    lexical.clear_caches()
-    started = time.perf_counter()
-    scorer.score_batch(pairs[2:])
-    warm = (len(pairs) - 2) / (time.perf_counter() - started)
+    cold = suite_speed(scorer, pairs, _clear)
+    warm = suite_speed(scorer, pairs, _clear)
     return cold, warm
 
 
@@ -164,9 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     results: dict[str, dict[str, Cell]] = {}
     speeds: dict[str, tuple[float, float]] = {}
-    wice_pairs = [
-        Pair(e.claim, p, e.language, e.premise_language) for e in data["wice"] for p in e.passages
-    ][:SPEED_PAIRS]
+    wice_pairs = pairs_of(data["wice"], SPEED_PAIRS)
     for name, make in scorers.items():
         results[name] = evaluate(make(embedder), data, log)
         if isinstance(embedder, DiskCachedEmbedder):

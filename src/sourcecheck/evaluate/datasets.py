@@ -442,11 +442,8 @@ def data_file(relative: str, root: Path | None = None) -> Path:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a data file, read in blocks (training records what it used)."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def best_passage(example: Example) -> str:

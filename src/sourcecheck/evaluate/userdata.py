@@ -56,9 +56,52 @@ class Result:
     seconds: float
     pairs_per_second: float
     claims_per_second: float
+    #: Balanced accuracy at the scorer's own shipped threshold (how well that transfers).
+    shipped_threshold: float = float("nan")
+    balanced_accuracy_shipped: float = float("nan")
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def measure(
+    scorer: Scorer,
+    labels: Sequence[int],
+    scores: Sequence[float],
+    *,
+    threshold: float,
+    threshold_from: str,
+    data_name: str,
+    pairs: int,
+    seconds: float,
+    claims: int | None = None,
+) -> Result:
+    """Every figure of a :class:`Result` from ready-made document scores (``pairs`` scored
+    in ``seconds``; ``claims``: how many claims that took, default ``len(labels)``)."""
+    ci = bootstrap_ci(lambda y, s: balanced_accuracy(y, s, threshold), labels, scores)
+    c = confusion(labels, scores, threshold)
+    claims = len(labels) if claims is None else claims
+    shipped = scorer.support_threshold
+    return Result(
+        model=scorer.name,
+        data=data_name,
+        n=len(labels),
+        positives=sum(labels),
+        balanced_accuracy=round(ci.value, 4),
+        balanced_accuracy_low=round(ci.low, 4),
+        balanced_accuracy_high=round(ci.high, 4),
+        auc=round(roc_auc(labels, scores), 4),
+        threshold=round(float(threshold), 4),
+        threshold_from=threshold_from,
+        confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
+        ece=round(expected_calibration_error(labels, scores), 4),
+        pairs=pairs,
+        seconds=round(seconds, 3),
+        pairs_per_second=round(pairs / seconds, 2) if seconds > 0 else float("inf"),
+        claims_per_second=round(claims / seconds, 2) if seconds > 0 else float("inf"),
+        shipped_threshold=round(float(shipped), 4),
+        balanced_accuracy_shipped=round(balanced_accuracy(labels, scores, shipped), 4),
+    )
 
 
 def read_items(path: str | Path) -> list[Item]:
@@ -125,25 +168,15 @@ def evaluate(
     else:
         threshold = scorer.support_threshold
         origin = "the scorer's shipped threshold"
-    ci = bootstrap_ci(lambda y, s: balanced_accuracy(y, s, threshold), labels, scores)
-    c = confusion(labels, scores, threshold)
-    return Result(
-        model=scorer.name,
-        data=data_name,
-        n=len(data),
-        positives=sum(labels),
-        balanced_accuracy=round(ci.value, 4),
-        balanced_accuracy_low=round(ci.low, 4),
-        balanced_accuracy_high=round(ci.high, 4),
-        auc=round(roc_auc(labels, scores), 4),
-        threshold=round(float(threshold), 4),
+    return measure(
+        scorer,
+        labels,
+        scores,
+        threshold=threshold,
         threshold_from=origin,
-        confusion={"tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn},
-        ece=round(expected_calibration_error(labels, scores), 4),
+        data_name=data_name,
         pairs=pairs,
-        seconds=round(seconds, 3),
-        pairs_per_second=round(pairs / seconds, 2) if seconds > 0 else float("inf"),
-        claims_per_second=round(len(data) / seconds, 2) if seconds > 0 else float("inf"),
+        seconds=seconds,
     )
 
 

@@ -1,0 +1,119 @@
+"""The benchmark suite (``sourcecheck.evaluate.suite``): sampling, dev → test thresholds,
+the table, and ``benchmarks/evaluate.py`` end to end on a tiny eval folder."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from sourcecheck.evaluate import datasets as ds
+from sourcecheck.evaluate import suite
+from sourcecheck.score.base import Pair, PairScore, Scorer
+from tests.conftest import ROOT
+
+
+class _WordScorer(Scorer):
+    """Support 0.9 when the passage contains the claim's last word, else 0.1."""
+
+    name = "test.word.v1"
+    support_threshold = 0.95  # a shipped threshold that is badly placed on purpose
+
+    def score_batch(self, pairs: Sequence[Pair]) -> list[PairScore]:
+        return [PairScore(0.9 if p.claim.split()[-1] in p.passage.split() else 0.1) for p in pairs]
+
+
+def _example(k: int, label: int, split: str = "dev") -> ds.Example:
+    word = f"w{k}"
+    passages = (f"filler {k}", f"text with {word}") if label else (f"filler {k}", "other")
+    return ds.Example(
+        id=f"x{k}", claim=f"claim {word}", passages=passages, label=label, split=split,
+        set_name="toy",
+    )  # fmt: skip
+
+
+def test_sample_is_seeded_stratified_and_ordered() -> None:
+    rows = [_example(k, int(k % 10 == 0)) for k in range(200)]
+    a = suite.sample(rows, 50)
+    assert a == suite.sample(rows, 50)
+    assert len(a) == 50 and sum(e.label for e in a) == 5  # the 10% share kept
+    assert [e.id for e in a] == sorted((e.id for e in a), key=lambda i: int(i[1:]))
+    assert suite.sample(rows, None) == rows and suite.sample(rows[:3], 10) == rows[:3]
+    rare = [_example(k, int(k == 0)) for k in range(100)]
+    assert sum(e.label for e in suite.sample(rare, 10)) == 1  # a rare class is never lost
+
+
+def test_slice_split_partitions() -> None:
+    pick, rest = suite.slice_split(101)
+    assert len(pick) == 20 and len(rest) == 81
+    assert sorted([*pick, *rest]) == list(range(101))
+
+
+def test_evaluate_set_threshold_from_dev_applied_to_test() -> None:
+    dev = tuple(_example(k, k % 2) for k in range(20))
+    test = tuple(_example(k, int(k % 3 == 0), "test") for k in range(100, 130))
+    evalset = suite.EvalSet("toy", "Toy", dev, test, "toy dev")
+    result = suite.evaluate_set(_WordScorer(), evalset)
+    assert 0.1 < result.threshold < 0.9
+    assert result.balanced_accuracy == 1.0 and result.auc == 1.0
+    assert result.balanced_accuracy_shipped == 0.5  # 0.95 calls everything unsupported
+    assert result.n == 30 and result.positives == 10
+    assert result.pairs == 2 * (20 + 30)
+    assert result.threshold_from == "toy dev"
+    table = suite.markdown([evalset], {"word": {"toy": result}})
+    assert "| Toy (30 / 20) | toy dev | 100.0 [100.0–100.0] · AUC 100.0 |" in table
+
+
+def test_every_set_is_known_and_unknown_names_are_refused() -> None:
+    assert {"wice", "frank", "swenli", "xnli_en_de", "xnli_en_fr", "xnli_en_es"} <= set(suite.SETS)
+    assert {f"summac_{n}" for n in ds.SUMMAC_SETS} <= set(suite.SETS)
+    with pytest.raises(ValueError, match="unknown set"):
+        suite.load_sets(["nope"])
+
+
+def test_benchmark_command_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """benchmarks/evaluate.py on a tiny SweNLI file, lexical scorer, JSON written."""
+    eval_dir = tmp_path / "eval"
+    (eval_dir / "superlim2" / "swenli").mkdir(parents=True)
+    rows = []
+    for k in range(40):
+        entail = k % 2 == 0
+        rows.append(
+            {
+                "id": k,
+                "premise": f"Katten sitter på mattan nummer {k}.",
+                "hypothesis": f"Katten sitter på mattan nummer {k}."
+                if entail
+                else "Hunden springer.",
+                "label": "entailment" if entail else "neutral",
+            }
+        )
+    (eval_dir / "superlim2" / "swenli" / "swenli_dev.jsonl").write_text(
+        "\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("SOURCECHECK_EVAL_DIR", str(eval_dir))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "SOURCECHECK_THREADS"):
+        monkeypatch.setenv(var, "1")  # the script sets them; restored after the test
+    spec = importlib.util.spec_from_file_location(
+        "bench_evaluate", ROOT / "benchmarks" / "evaluate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    out = tmp_path / "out.json"
+    args = ["--models", "lexical", "--sets", "swenli", "--limit", "30", "--json", str(out)]
+    assert bench.main([*args, "--no-cache", "--speed-pairs", "10"]) == 0
+    printed = capsys.readouterr().out
+    assert "| SweNLI dev (sv) (30 / 8) | seeded 20% of SweNLI dev |" in printed
+    data = json.loads(out.read_text(encoding="utf-8"))
+    result = data["results"]["lexical"]["swenli"]
+    for key in ("balanced_accuracy", "auc", "threshold", "n", "pairs_per_second", "ece"):
+        assert key in result
+    assert result["n"] == 30 and data["sets"]["swenli"]["n_dev"] == 8
+    assert result["auc"] > 0.9
