@@ -54,8 +54,8 @@ def test_json_to_stdout(files: dict[str, Path], capsys: pytest.CaptureFixture[st
     numbers = {n["text"]: n["status"] for n in claim["numbers"]}
     assert numbers == {"14": "matches", "52": "matches", "two years": "matches"}
     assert any(s["reason"] == "question" for s in report["skipped"])
-    assert report["options"]["model"] == "baseline"
-    assert report["models"]["scorer"]["name"] == "sourcecheck.baseline.v1"
+    assert report["options"]["model"] == "verifier"
+    assert report["models"]["scorer"]["name"] == "sourcecheck.verifier.v1"
     assert "sourcecheck: " in err  # progress on stderr, not stdout
 
 

@@ -20,8 +20,9 @@ ENV_PREFIX = "SOURCECHECK_"
 
 @dataclass(frozen=True)
 class Options:
-    #: Verifier backend: ``baseline``, ``lexical``, ``hf:MODEL``, ``llm:MODEL``.
-    model: str = "baseline"
+    #: Verifier backend: ``verifier`` (the model shipped in the package),
+    #: ``verifier:PATH``, ``baseline``, ``lexical``, ``hf:MODEL``, ``llm:MODEL``.
+    model: str = "verifier"
     #: Passages proposed by search per claim (the cited place is added on top).
     top_k: int = 8
     #: Passages of the cited place scored per claim at most.
