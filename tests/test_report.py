@@ -554,3 +554,25 @@ def test_html_names_the_original_language_of_cross_language_evidence(report: Rep
     assert cross, "the fixture has an English claim with Swedish evidence"
     html = report_to_html(report)
     assert '<span class="original">Swedish original</span>' in html
+
+
+def test_reports_show_the_passage_the_verdict_rests_on_first(report: Report) -> None:
+    """A contradiction rests on the passage that says otherwise, which may score lower on
+    support than a merely related one: the reports must not re-rank it out of first place."""
+    contra = next(v for v in report.verdicts if v.label == "contradicted")
+    deciding, other = contra.evidence[0], contra.evidence[1]
+    swapped = (replace(deciding, score=0.11), replace(other, score=0.52))
+    verdicts = tuple(
+        replace(v, evidence=swapped) if v is contra else v for v in report.verdicts
+    )
+    changed = replace(report, verdicts=verdicts)
+    md = report_to_markdown(changed)
+    section = md[md.index(f"**Claim {contra.claim.id}**") :].split("\n### ")[0]
+    assert f"> {md_escape(deciding.text, line_start=True)}" in section
+    assert f"> {md_escape(other.text, line_start=True)}" not in section  # listed lower down
+    page = report_to_html(changed)
+    card = page[page.index('data-verdict="contradicted"') :]
+    main, _, more = card.partition("<details>")
+    assert str(Markup.escape(deciding.text))[:30] in re.sub(r"<[^>]+>", "", main)
+    more_text = re.sub(r"<[^>]+>", "", more.split("</article>")[0])
+    assert str(Markup.escape(other.text))[:30] in more_text

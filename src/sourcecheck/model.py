@@ -277,6 +277,8 @@ class Verdict:
     score: float
     citation_check: CitationCheck
     reason: str
+    #: The passage the verdict rests on first (the contradicting one for ``contradicted``),
+    #: then other candidates.
     evidence: tuple[Evidence, ...] = ()
     quotes: tuple[QuoteResult, ...] = ()
     numbers: tuple[NumberResult, ...] = ()

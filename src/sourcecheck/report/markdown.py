@@ -166,8 +166,14 @@ def status_icon(status: str) -> str:
 
 
 def ranked_evidence(verdict: Verdict) -> list[Evidence]:
-    """The evidence, best first (stable for equal scores)."""
-    return sorted(verdict.evidence, key=lambda e: -e.score)
+    """The evidence in showing order: first the passage the verdict rests on (the
+    pipeline puts it first: for ``contradicted`` the passage that says otherwise, which
+    need not be the one with the highest support score), then the others, best first
+    (stable for equal scores)."""
+    if not verdict.evidence:
+        return []
+    first, *rest = verdict.evidence
+    return [first, *sorted(rest, key=lambda e: -e.score)]
 
 
 # -- escaping --------------------------------------------------------------------------------
