@@ -236,8 +236,25 @@ def frank(split: str | None = None, root: Path | None = None) -> Iterator[Exampl
 SUMMAC_SETS = ("factcc", "polytope", "summeval", "xsumfaith")
 
 
-def summac(name: str, root: Path | None = None) -> Iterator[Example]:
-    """One SummaC (pr15) set: summary (sentence) against its document; 1 = consistent."""
+#: The verifier's training split of SummaC: a document is held out (never trained on, kept
+#: for evaluation) when this seeded hash of it falls below SUMMAC_HELDOUT_SHARE.
+SUMMAC_SPLIT_SEED = 20261125
+SUMMAC_HELDOUT_SHARE = 0.3
+
+
+def summac_heldout(document: str) -> bool:
+    """True when the shipped verifier was not trained on this SummaC document (a seeded 30%
+    of the documents, chosen by hash so that every summary of a document goes the same
+    way)."""
+    digest = hashlib.sha256(f"{SUMMAC_SPLIT_SEED}:summac:{document}".encode()).hexdigest()
+    return int(digest[:8], 16) / 2**32 < SUMMAC_HELDOUT_SHARE
+
+
+def summac(
+    name: str, root: Path | None = None, *, heldout_only: bool = False
+) -> Iterator[Example]:
+    """One SummaC (pr15) set: summary (sentence) against its document; 1 = consistent.
+    ``heldout_only``: only the documents :func:`summac_heldout` keeps out of training."""
     if name not in SUMMAC_SETS:
         raise ValueError(f"unknown SummaC set {name!r}; known: {', '.join(SUMMAC_SETS)}")
     path = _path(f"summac_pr15/{name}.json", root)
@@ -245,6 +262,8 @@ def summac(name: str, root: Path | None = None) -> Iterator[Example]:
     passages_of: dict[str, tuple[str, ...]] = {}
     for key, row in rows.items():
         doc: str = row["document"]
+        if heldout_only and not summac_heldout(doc):
+            continue
         if doc not in passages_of:
             passages_of[doc] = split_passages(doc)
         yield Example(
