@@ -117,3 +117,36 @@ def test_benchmark_command_end_to_end(
         assert key in result
     assert result["n"] == 30 and data["sets"]["swenli"]["n_dev"] == 8
     assert result["auc"] > 0.9
+
+
+def test_summac_sets_hold_only_documents_the_verifier_never_trained_on(tmp_path: Path) -> None:
+    """SummaC is a training set of the verifier: the suite measures only its held-out
+    documents, split by a seeded hash of the document (all summaries of one go one way)."""
+    folder = tmp_path / "summac_pr15"
+    folder.mkdir()
+    rows = {
+        f"r{k}": {"document": f"Document number {k // 2}. It has text.", "claim": f"c{k}",
+                  "label": k % 2}
+        for k in range(200)
+    }  # fmt: skip
+    (folder / "factcc.json").write_text(json.dumps(rows), encoding="utf-8")
+    every = list(ds.summac("factcc", tmp_path))
+    held = list(ds.summac("factcc", tmp_path, heldout_only=True))
+    assert len(every) == 200
+    assert 0 < len(held) < len(every)
+    kept_docs = {rows[e.id]["document"] for e in held}
+    assert all(ds.summac_heldout(d) for d in kept_docs)
+    dropped = {rows[e.id]["document"] for e in every} - kept_docs
+    assert dropped and not any(ds.summac_heldout(d) for d in dropped)
+    # both summaries of each kept document are kept
+    assert len(held) == 2 * len(kept_docs)
+
+
+def test_summac_held_out_counts_match_the_verifiers_training_split() -> None:
+    """The held-out documents are those the verifier's data builder leaves out of training
+    (counts measured when the rule moved here from training/verifier_data.py, whose own
+    rule gave the same split of all 1,530 SummaC summaries)."""
+    if not ds.data_file("summac_pr15/factcc.json").is_file():
+        pytest.skip("../shared/eval is not here")
+    counts = {n: sum(1 for _ in ds.summac(n, heldout_only=True)) for n in ds.SUMMAC_SETS}
+    assert counts == {"factcc": 89, "polytope": 203, "summeval": 28, "xsumfaith": 146}
