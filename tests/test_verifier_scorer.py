@@ -393,6 +393,18 @@ def test_model_loaded_once_per_directory(models: dict[str, Path]) -> None:
     assert VerifierScorer(models["reversed"], threads=1).loaded is not a.loaded
 
 
+def test_model_id_changes_with_calibration_not_only_weights(tmp_path: Path) -> None:
+    """Scores are cached under model_id: a recalibrated or restacked model with the same
+    weights must not be served the old model's cached scores."""
+    a = build_model(tmp_path / "a", support_platt=(1.0, 0.0))
+    b = build_model(tmp_path / "b", support_platt=(1.5, 0.0))
+    c = build_model(tmp_path / "c", support_platt=(1.0, 0.0))
+    assert (a / "model.onnx").read_bytes() == (b / "model.onnx").read_bytes()
+    id_a, id_b, id_c = (VerifierScorer(d, threads=1).model_id for d in (a, b, c))
+    assert id_a != id_b
+    assert id_a == id_c  # same files, same id, wherever they lie
+
+
 def test_describe_records_the_model(models: dict[str, Path]) -> None:
     info = VerifierScorer(models["platt"]).describe()
     digest = hashlib.sha256((models["platt"] / "model.onnx").read_bytes()).hexdigest()

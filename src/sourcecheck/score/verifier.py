@@ -269,7 +269,11 @@ class LoadedVerifier:
     config: VerifierConfig
     session: Any
     tokenizer: Any
+    #: SHA-256 of model.onnx.
     sha256: str
+    #: SHA-256 over all of MODEL_FILES: it changes when the weights, the tokenizer, the
+    #: calibration, the stack or the thresholds change (scores are cached under it).
+    fingerprint: str
     input_names: tuple[str, ...]
     pad_id: int
     specials: int
@@ -370,6 +374,9 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
         session=session,
         tokenizer=tokenizer,
         sha256=_sha256(model_path),
+        fingerprint=hashlib.sha256(
+            "".join(f"{name}:{_sha256(where / name)}\n" for name in MODEL_FILES).encode()
+        ).hexdigest(),
         input_names=inputs,
         pad_id=int(pad_id),
         specials=specials,
@@ -456,9 +463,9 @@ class VerifierScorer(Scorer):
         self.overlap = overlap
         self.embedder = embedder
         self.name = f"sourcecheck.verifier.v{config.version}"
-        # The hash keeps two directories that share a model_id apart (the score cache is
-        # keyed by name and model_id).
-        self.model_id = f"{config.model_id}@{self.loaded.sha256[:12]}"
+        # The fingerprint keeps apart two directories that share a model_id, and a model
+        # whose calibration or stack changed (the score caches are keyed by model_id).
+        self.model_id = f"{config.model_id}@{self.loaded.fingerprint[:12]}"
         self.max_length = config.max_length
         self.support_threshold = config.thresholds["support"]
         self.partial_threshold = config.thresholds["partial"]
