@@ -12,6 +12,7 @@ which runs, each step skipped when its output exists (so the command is resumabl
 3. ``train``            -> WORK/run  (checkpoint every ``--save-every`` steps; resumable)
 4. ``score``            -> WORK/run/heldout-logits.npy (the held-out training slice)
 5. ``export``           -> DEST (model.onnx int8, tokenizer.json, verifier.json)
+6. ``fit_stack.py``     -> DEST/verifier.json gains the stacked support head
 
 The model is ``BertForSequenceClassification`` (3 labels: supported, neutral,
 contradicted) over the pruned encoder; the word embeddings stay frozen (pieces never
@@ -728,6 +729,13 @@ def run_all(args: argparse.Namespace) -> None:
     args.data, args.pack, args.run = data, pack, work / "run"
     train(args)
     export(args)
+    # The stacked support head (cross-encoder margin + the baseline's pair features),
+    # fitted on the same held-out slice; see fit_stack.py.
+    subprocess.run(
+        [py, str(HERE / "fit_stack.py"), "--data", str(data), "--out", str(args.dest),
+         "--model", str(args.dest)],
+        check=True,
+    )  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
