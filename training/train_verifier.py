@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import lzma
 import math
@@ -46,6 +45,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from prune_vocab import file_sha256 as _sha256  # noqa: E402
 from prune_vocab import load_pack  # noqa: E402
 
 SEED = 20261125
@@ -111,14 +111,6 @@ def loss_fn(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
 
 
 # --------------------------------------------------------------------------- training
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _existing(path: Path) -> Path:
@@ -330,12 +322,17 @@ def logits_for(
 ) -> np.ndarray:
     tok = make_tokenizer(tok, max_len)
     ids = encode_pairs(tok, passages, claims)
+    return by_length(ids, batch, device, lambda enc: model(**enc).logits.float().cpu().numpy())
+
+
+def by_length(ids: Sequence[Sequence[int]], batch: int, device: str, run: Any) -> np.ndarray:
+    """``run(collated batch) -> logits`` over ``ids`` in batches of similar length; the
+    logits come back in the order of ``ids``."""
     order = np.argsort([len(x) for x in ids], kind="stable")
     out = np.zeros((len(ids), 3), dtype=np.float32)
     for s in range(0, len(order), batch):
         part = order[s : s + batch]
-        enc = collate([ids[i] for i in part], device)
-        out[part] = model(**enc).logits.float().cpu().numpy()
+        out[part] = run(collate([ids[i] for i in part], device))
     return out
 
 
@@ -558,14 +555,12 @@ def onnx_logits(
 ) -> np.ndarray:
     sess = onnx_session(path, threads)
     ids = encode_pairs(tok, passages, claims)
-    order = np.argsort([len(x) for x in ids], kind="stable")
-    out = np.zeros((len(ids), 3), dtype=np.float32)
-    for s in range(0, len(order), batch):
-        part = order[s : s + batch]
-        enc = collate([ids[i] for i in part], "cpu")
-        feed = {k: v.numpy() for k, v in enc.items()}
-        out[part] = sess.run(["logits"], feed)[0]
-    return out
+    return by_length(
+        ids,
+        batch,
+        "cpu",
+        lambda enc: sess.run(["logits"], {k: v.numpy() for k, v in enc.items()})[0],
+    )
 
 
 # ---------------------------------------------------------------------------- report

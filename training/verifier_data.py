@@ -157,44 +157,29 @@ def real_pairs(docs_out: dict[str, list[tuple[str, str]]]) -> list[TrainPair]:
         if len(row["evidence"]) > 200:
             docs_out["en"].append(("fgpt:" + _h(row["claim"]), row["evidence"]))
     seen_docs: set[str] = set()
-    for ex in ds.frank("valid"):
-        raw_doc = _frank_doc(ex.id)
-        if raw_doc in banned:
-            continue
-        out.append(
-            TrainPair(
-                "frank_valid",
-                ex.claim,
-                ds.best_passage(ex),
-                0 if ex.label else NOT_SUPPORTED,
-                "en",
-                "doc:" + _h(raw_doc),
-            )
-        )
+
+    def summary_pair(source: str, ex: ds.Example, raw_doc: str) -> None:
+        """A summary against its document's best passage (FRANK, SummaC: 'not supported'
+        where it is not consistent); the document is kept for the synthetic pairs."""
+        group = "doc:" + _h(raw_doc)
+        label = 0 if ex.label else NOT_SUPPORTED
+        out.append(TrainPair(source, ex.claim, ds.best_passage(ex), label, "en", group))
         if raw_doc not in seen_docs:
             seen_docs.add(raw_doc)
-            docs_out["en"].append(("doc:" + _h(raw_doc), raw_doc))
+            docs_out["en"].append((group, raw_doc))
+
+    for ex in ds.frank("valid"):
+        raw_doc = _frank_doc(ex.id)
+        if raw_doc not in banned:
+            summary_pair("frank_valid", ex, raw_doc)
     for name in ds.SUMMAC_SETS:
         rows: dict[str, dict[str, Any]] = json.loads(
             ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
         )
         for ex in ds.summac(name):
             raw_doc = rows[ex.id]["document"]
-            if raw_doc in banned or summac_heldout(raw_doc):
-                continue
-            out.append(
-                TrainPair(
-                    "summac_" + name,
-                    ex.claim,
-                    ds.best_passage(ex),
-                    0 if ex.label else NOT_SUPPORTED,
-                    "en",
-                    "doc:" + _h(raw_doc),
-                )
-            )
-            if raw_doc not in seen_docs:
-                seen_docs.add(raw_doc)
-                docs_out["en"].append(("doc:" + _h(raw_doc), raw_doc))
+            if raw_doc not in banned and not summac_heldout(raw_doc):
+                summary_pair("summac_" + name, ex, raw_doc)
     for row in _jsonl(FILES["wice_train_partial"][0]):
         sentences: list[str] = row["evidence"]
         wanted = sorted({i for g in row.get("supporting_sentences", []) for i in g})
