@@ -6,7 +6,7 @@ Measures, in one run on this machine:
 
 Prints claims per second and the pipeline's own stage timings (report.timings).
 
-    python benchmarks/speed.py [--pages 100] [--claims 40] [--model baseline]
+    python benchmarks/speed.py [--pages 100] [--claims 40] [--model NAME (default: the default)]
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--claims", type=int, default=40)
-    parser.add_argument("--model", default="baseline")
+    parser.add_argument("--model", default=Options().model)
     args = parser.parse_args()
     options = Options(model=args.model)
     print(f"model: {args.model}")
