@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from sourcecheck.evaluate import datasets as ds
 from sourcecheck.score.base import Pair
-from sourcecheck.score.verifier import VerifierScorer, default_model_dir
+from sourcecheck.score.verifier import VerifierScorer, default_model_dir, onnx_session
 
 Ids = npt.NDArray[np.int64]
 
@@ -104,13 +104,7 @@ def rate(run: Callable[[Ids], Any], ids: Ids, batch: int, seconds: float) -> flo
 
 
 def ort_runner(path: Path, threads: int) -> tuple[Callable[[Ids], Any], str]:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = onnx_session(path, threads)  # the verifier's own session settings
     names = {i.name for i in session.get_inputs()}
 
     def run(ids: Ids) -> Any:

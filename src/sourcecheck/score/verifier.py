@@ -318,6 +318,20 @@ def load_verifier(
         return loaded
 
 
+def onnx_session(path: Path, threads: int) -> Any:
+    """An onnxruntime CPU session for ``path`` as the verifier runs it: ``threads`` intra-op
+    threads, sequential execution, all graph optimisations (benchmarks use the same)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+
+
 def _load(where: Path, threads: int) -> LoadedVerifier:
     missing = [name for name in MODEL_FILES if not (where / name).is_file()]
     if missing:
@@ -327,7 +341,7 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
         )
     config = read_config(where / "verifier.json")
     try:
-        import onnxruntime as ort
+        import onnxruntime  # noqa: F401  (only to fail here, with the install hint)
         from tokenizers import Tokenizer
     except ImportError as exc:
         raise ConfigError(INSTALL_HINT) from exc
@@ -340,17 +354,9 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
     # Windows and padding are done here, not by settings saved in the file.
     tokenizer.no_truncation()
     tokenizer.no_padding()
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3
     model_path = where / "model.onnx"
     try:
-        session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = onnx_session(model_path, threads)
     except Exception as exc:  # onnxruntime's errors share no base class short of Exception
         raise ModelError(
             f"{model_path}: cannot be loaded by onnxruntime ({_one_line(exc)})"
@@ -364,6 +370,7 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
     outputs = [o.name for o in session.get_outputs()]
     if "logits" not in outputs:
         raise ModelError(f"{model_path}: no output named 'logits' (found {', '.join(outputs)})")
+    digests = {name: _sha256(where / name) for name in MODEL_FILES}  # each file read once
     pad_id = next((i for t in _PAD_TOKENS if (i := tokenizer.token_to_id(t)) is not None), 0)
     specials = int(tokenizer.num_special_tokens_to_add(True))
     if config.max_length - specials < 2:
@@ -373,9 +380,9 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
         config=config,
         session=session,
         tokenizer=tokenizer,
-        sha256=_sha256(model_path),
+        sha256=digests["model.onnx"],
         fingerprint=hashlib.sha256(
-            "".join(f"{name}:{_sha256(where / name)}\n" for name in MODEL_FILES).encode()
+            "".join(f"{name}:{digests[name]}\n" for name in MODEL_FILES).encode()
         ).hexdigest(),
         input_names=inputs,
         pad_id=int(pad_id),
