@@ -42,9 +42,8 @@ from sourcecheck.evaluate.metrics import (
     bootstrap_ci,
     roc_auc,
 )
-from sourcecheck.evaluate.suite import example_scores, pairs_of, slice_split
+from sourcecheck.evaluate.suite import clear_feature_caches, example_scores, pairs_of, slice_split
 from sourcecheck.evaluate.suite import speed as suite_speed
-from sourcecheck.score import features, lexical
 from sourcecheck.score.base import Pair, Scorer
 from sourcecheck.score.baseline import BaselineScorer
 from sourcecheck.score.features import DiskCachedEmbedder, TextEmbedder
@@ -114,18 +113,13 @@ def evaluate(
     return out
 
 
-def _clear() -> None:
-    features.clear_caches()
-    lexical.clear_caches()
-
-
 def speed(make: Callable[[TextEmbedder], Scorer], pairs: Sequence[Pair]) -> tuple[float, float]:
     """Pairs per second with a fresh, empty embedding cache (embedding included), and
     again with the embeddings cached (as when passages were embedded for retrieval)."""
-    _clear()
+    clear_feature_caches()
     scorer = make(Embedder())
-    cold = suite_speed(scorer, pairs, _clear)
-    warm = suite_speed(scorer, pairs, _clear)
+    cold = suite_speed(scorer, pairs, clear_feature_caches)
+    warm = suite_speed(scorer, pairs, clear_feature_caches)
     return cold, warm
 
 

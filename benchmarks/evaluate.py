@@ -38,7 +38,7 @@ os.environ.setdefault("SOURCECHECK_THREADS", os.environ["OMP_NUM_THREADS"])
 from sourcecheck.embed import Embedder
 from sourcecheck.evaluate import suite
 from sourcecheck.evaluate.userdata import Result
-from sourcecheck.score import Scorer, features, get_scorer, lexical
+from sourcecheck.score import Scorer, get_scorer
 from sourcecheck.score.baseline import BaselineScorer
 from sourcecheck.score.features import DiskCachedEmbedder, TextEmbedder
 
@@ -56,11 +56,6 @@ def make_scorer(name: str, embedder: TextEmbedder | None) -> Scorer:
 
         return VerifierScorer(arg or None, embedder=embedder)
     return get_scorer(name)
-
-
-def _clear() -> None:
-    features.clear_caches()
-    lexical.clear_caches()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"({r.pairs} pairs, {time.perf_counter() - t:.0f}s)"
             )
         cold = make_scorer(model, Embedder())
-        probe[model] = suite.speed(cold, probe_pairs, _clear)
+        probe[model] = suite.speed(cold, probe_pairs, suite.clear_feature_caches)
         log(f"{model}: speed probe {probe[model]:.1f} pairs/s")
 
     threads = os.environ.get("OMP_NUM_THREADS")

@@ -680,48 +680,23 @@ def report(args: argparse.Namespace) -> None:
 def run_all(args: argparse.Namespace) -> None:
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    py = sys.executable
-    data = work / "data"
+    data, pack = work / "data", work / "pack"
+
+    def step(script: str, *arguments: object) -> None:
+        subprocess.run([sys.executable, str(HERE / script), *map(str, arguments)], check=True)
+
     if not (data / "record.json").exists():
-        subprocess.run(
-            [
-                py,
-                str(HERE / "verifier_data.py"),
-                str(data),
-                "--synthetic-per-doc",
-                str(args.synthetic_per_doc),
-                "--sv-per-doc",
-                str(args.sv_per_doc),
-                "--django",
-                *[str(w) for w in args.django],
-            ],
-            check=True,
-        )
-    pack = work / "pack"
+        step("verifier_data.py", data, "--synthetic-per-doc", args.synthetic_per_doc,
+             "--sv-per-doc", args.sv_per_doc, "--django", *args.django)  # fmt: skip
     if not (pack / "record.json").exists():
-        subprocess.run(
-            [
-                py,
-                str(HERE / "prune_vocab.py"),
-                str(pack),
-                "--texts",
-                str(data / "train.jsonl"),
-                str(data / "heldout.jsonl"),
-                "--exclude-source",
-                "xl_django",
-            ],
-            check=True,
-        )
+        step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
+             "--exclude-source", "xl_django")  # fmt: skip
     args.data, args.pack, args.run = data, pack, work / "run"
     train(args)
     export(args)
     # The stacked support head (cross-encoder margin + the baseline's pair features),
     # fitted on the same held-out slice; see fit_stack.py.
-    subprocess.run(
-        [py, str(HERE / "fit_stack.py"), "--data", str(data), "--out", str(args.dest),
-         "--model", str(args.dest)],
-        check=True,
-    )  # fmt: skip
+    step("fit_stack.py", "--data", data, "--out", args.dest, "--model", args.dest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -201,6 +201,15 @@ def pairs_of(examples: Iterable[ds.Example], n: int) -> list[Pair]:
     return list(islice(every, n))
 
 
+def clear_feature_caches() -> None:
+    """Forget the pair features and lexical analyses cached in this process, so that a
+    speed run measures them again (embeddings are cached by the embedder, not here)."""
+    from sourcecheck.score import features, lexical
+
+    features.clear_caches()
+    lexical.clear_caches()
+
+
 def speed(scorer: Scorer, pairs: Sequence[Pair], clear: Callable[[], None] | None = None) -> float:
     """Pairs per second of one ``score_batch`` call over ``pairs`` (after a 2-pair warm-up
     that loads the model; ``clear`` runs just before the clock starts)."""
