@@ -82,9 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: dict[str, dict[str, Result]] = {}
     described: dict[str, dict[str, object]] = {}
-    probe: dict[str, float] = {}
-    wice = next((s for s in sets if s.name == "wice"), sets[0])
-    probe_pairs = suite.pairs_of(wice.test, args.speed_pairs)
+    probe: dict[str, float | None] = {}
+    probe_set = next((s for s in sets if s.name == "wice"), sets[0])
+    # two pairs warm the model up; with no more than that there is no probe
+    probe_pairs = suite.pairs_of(probe_set.test, args.speed_pairs)
+    if len(probe_pairs) <= 2:
+        probe_pairs = []
     for model in models:
         scorer = make_scorer(model, embedder)
         described[model] = scorer.describe()
@@ -99,9 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{model} {s.name}: BAcc {100 * r.balanced_accuracy:.1f} AUC {100 * r.auc:.1f} "
                 f"({r.pairs} pairs, {time.perf_counter() - t:.0f}s)"
             )
-        cold = make_scorer(model, Embedder())
-        probe[model] = suite.speed(cold, probe_pairs, suite.clear_feature_caches)
-        log(f"{model}: speed probe {probe[model]:.1f} pairs/s")
+        if probe_pairs:
+            cold = make_scorer(model, Embedder())
+            probe[model] = rate = suite.speed(cold, probe_pairs, suite.clear_feature_caches)
+            log(f"{model}: speed probe {rate:.1f} pairs/s")
+        else:
+            probe[model] = None
 
     threads = os.environ.get("OMP_NUM_THREADS")
     ort_threads = os.environ.get("SOURCECHECK_THREADS")
@@ -114,10 +120,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         claims = sum(len(s.dev) + len(s.test) for s in sets)
         run_pairs = f"{pairs / seconds:.1f}" if seconds > 0 else "–"
         run_claims = f"{claims / seconds:.2f}" if seconds > 0 else "–"
-        print(f"| {model} | {run_pairs} | {run_claims} | {probe[model]:.1f} |")
+        rate = probe[model]
+        probe_rate = "–" if rate is None else f"{rate:.1f}"
+        print(f"| {model} | {run_pairs} | {run_claims} | {probe_rate} |")
     print()
+    probed = (
+        f"{len(probe_pairs) - 2} pairs of {probe_set.title} in the speed probe"
+        if probe_pairs
+        else "no speed probe"
+    )
     print(
-        f"BAcc, AUC in %. {len(probe_pairs) - 2} WiCE pairs in the speed probe. "
+        f"BAcc, AUC in %. {probed}. "
         f"OMP_NUM_THREADS={threads}, SOURCECHECK_THREADS={ort_threads}, "
         f"limit={args.limit}, seed={args.seed}; {platform.machine()}, {os.cpu_count()} cores; "
         f"{time.perf_counter() - started:.0f} s in all. Run speed of baseline counts the "

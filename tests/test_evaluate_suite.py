@@ -81,7 +81,7 @@ def test_benchmark_command_end_to_end(
     eval_dir = tmp_path / "eval"
     (eval_dir / "superlim2" / "swenli").mkdir(parents=True)
     rows = []
-    for k in range(40):
+    for k in range(100):
         entail = k % 2 == 0
         rows.append(
             {
@@ -106,17 +106,36 @@ def test_benchmark_command_end_to_end(
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
 
+    held = sum(ds.swenli_heldout(r["premise"]) for r in rows)  # only these are measured
+    n_dev = round(suite.DEV_SHARE * held)
+    n_test = min(30, held - n_dev)
     out = tmp_path / "out.json"
     args = ["--models", "lexical", "--sets", "swenli", "--limit", "30", "--json", str(out)]
     assert bench.main([*args, "--no-cache", "--speed-pairs", "10"]) == 0
     printed = capsys.readouterr().out
-    assert "| SweNLI dev (sv) (30 / 8) | seeded 20% of SweNLI dev |" in printed
+    assert (
+        f"| SweNLI dev (sv), held-out premises ({n_test} / {n_dev}) "
+        "| seeded 20% of SweNLI dev (held out) |"
+    ) in printed
+    assert "8 pairs of SweNLI dev (sv), held-out premises in the speed probe" in printed
     data = json.loads(out.read_text(encoding="utf-8"))
     result = data["results"]["lexical"]["swenli"]
     for key in ("balanced_accuracy", "auc", "threshold", "n", "pairs_per_second", "ece"):
         assert key in result
-    assert result["n"] == 30 and data["sets"]["swenli"]["n_dev"] == 8
+    assert result["n"] == n_test and data["sets"]["swenli"]["n_dev"] == n_dev
     assert result["auc"] > 0.9
+    # no probe asked for: said so, never a made-up rate
+    assert bench.main([*args, "--no-cache", "--speed-pairs", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "no speed probe" in printed and "| lexical |" in printed
+    assert json.loads(out.read_text(encoding="utf-8"))["speed_probe_pairs_per_second"] == {
+        "lexical": None
+    }
+
+
+def test_speed_needs_more_than_the_warm_up_pairs() -> None:
+    with pytest.raises(ValueError, match="more than 2 pairs"):
+        suite.speed(_WordScorer(), [Pair("a", "b")] * 2)
 
 
 def test_summac_sets_hold_only_documents_the_verifier_never_trained_on(tmp_path: Path) -> None:
@@ -150,3 +169,37 @@ def test_summac_held_out_counts_match_the_verifiers_training_split() -> None:
         pytest.skip("../shared/eval is not here")
     counts = {n: sum(1 for _ in ds.summac(n, heldout_only=True)) for n in ds.SUMMAC_SETS}
     assert counts == {"factcc": 89, "polytope": 203, "summeval": 28, "xsumfaith": 146}
+
+
+def test_swenli_holds_out_whole_premises(tmp_path: Path) -> None:
+    """SweNLI dev trains the verifier on half of its premises: the suite measures the other
+    half, and every hypothesis of one premise goes the same way."""
+    folder = tmp_path / "superlim2" / "swenli"
+    folder.mkdir(parents=True)
+    labels = ("entailment", "neutral", "contradiction")
+    rows = [
+        {"id": k, "premise": f"Premiss nummer {k // 3}.", "hypothesis": f"h{k}",
+         "label": labels[k % 3]}
+        for k in range(300)
+    ]  # fmt: skip
+    (folder / "swenli_dev.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8"
+    )
+    every = list(ds.swenli_dev(tmp_path))
+    held = list(ds.swenli_dev(tmp_path, heldout_only=True))
+    assert len(every) == 300
+    assert 0.3 * 300 < len(held) < 0.7 * 300
+    kept = {e.passages[0] for e in held}
+    assert all(ds.swenli_heldout(p) for p in kept)
+    assert not any(ds.swenli_heldout(e.passages[0]) for e in every if e.passages[0] not in kept)
+    assert len(held) == 3 * len(kept)
+
+
+def test_swenli_in_the_suite_is_only_the_held_out_half() -> None:
+    if not ds.data_file("superlim2/swenli/swenli_dev.jsonl").is_file():
+        pytest.skip("../shared/eval is not here")
+    every = list(ds.swenli_dev())
+    held = list(ds.swenli_dev(heldout_only=True))
+    dev, test, _ = suite.SETS["swenli"][1]()
+    assert sorted(e.id for e in [*dev, *test]) == sorted(e.id for e in held)
+    assert 0.4 * len(every) < len(held) < 0.6 * len(every)

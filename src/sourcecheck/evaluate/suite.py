@@ -11,7 +11,9 @@ Dev → test, per set:
 
 The SummaC sets keep only the documents the shipped verifier was not trained on
 (:func:`.datasets.summac_heldout`; the ``baseline`` was trained on all of SummaC, so its
-SummaC figures are not held out). Factcheck-GPT is a training set of both trained scorers
+SummaC figures are not held out), and SweNLI dev only the half of its premises the
+verifier was not trained on (:func:`.datasets.swenli_heldout`; the ``baseline`` never saw
+SweNLI). Factcheck-GPT is a training set of both trained scorers
 and is listed for comparison only.
 
 A claim's score is the highest support over the passages of its document. Rows can be
@@ -116,7 +118,10 @@ SETS: dict[str, tuple[str, SetReader]] = {
         )
         for name in ds.SUMMAC_SETS
     },
-    "swenli": ("SweNLI dev (sv)", _one_split("SweNLI dev", ds.swenli_dev)),
+    "swenli": (
+        "SweNLI dev (sv), held-out premises",
+        _one_split("SweNLI dev (held out)", lambda: ds.swenli_dev(heldout_only=True)),
+    ),
     **{
         f"xnli_en_{lang}": (
             f"XNLI dev, en hypothesis / {lang} premise",
@@ -213,6 +218,8 @@ def clear_feature_caches() -> None:
 def speed(scorer: Scorer, pairs: Sequence[Pair], clear: Callable[[], None] | None = None) -> float:
     """Pairs per second of one ``score_batch`` call over ``pairs`` (after a 2-pair warm-up
     that loads the model; ``clear`` runs just before the clock starts)."""
+    if len(pairs) <= 2:
+        raise ValueError(f"a speed run needs more than 2 pairs, got {len(pairs)}")
     scorer.score_batch(pairs[:2])
     if clear is not None:
         clear()
