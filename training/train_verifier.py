@@ -136,10 +136,26 @@ def trainable(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {n: p.detach().cpu().clone() for n, p in model.named_parameters() if p.requires_grad}
 
 
-def build_model(pack: Path, freeze_embeddings: bool, freeze_layers: int = 0) -> tuple[Any, Any]:
-    """The classifier from the pack; the word embeddings frozen (default), and with
-    ``freeze_layers`` > 0 all embeddings and the lowest ``freeze_layers`` layers too."""
+def keep_layers(model: Any, layers: int) -> Any:
+    """Keep the lowest ``layers`` encoder layers (0 = all): half the layers is about twice
+    the speed, for training on a CPU and at inference."""
+    total = len(model.bert.encoder.layer)
+    if layers and not 1 <= layers <= total:
+        raise SystemExit(f"--layers must be 1..{total}")
+    if layers and layers < total:
+        model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+        model.config.num_hidden_layers = layers
+    return model
+
+
+def build_model(
+    pack: Path, freeze_embeddings: bool, freeze_layers: int = 0, layers: int = 0
+) -> tuple[Any, Any]:
+    """The classifier from the pack, cut to its lowest ``layers`` encoder layers (0 = all
+    12); the word embeddings frozen (default), and with ``freeze_layers`` > 0 all
+    embeddings and the lowest ``freeze_layers`` layers too."""
     model, tok = load_pack(pack, num_labels=3, seed=SEED)
+    model = keep_layers(model, layers)
     if freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     if freeze_layers > 0:
@@ -165,7 +181,7 @@ def train(args: argparse.Namespace) -> Path:
     rows = read_jsonl(args.data / "train.jsonl")
     if args.limit:
         rows = rows[: args.limit]
-    model, tok = build_model(args.pack, not args.train_embeddings, args.freeze_layers)
+    model, tok = build_model(args.pack, not args.train_embeddings, args.freeze_layers, args.layers)
     tok = make_tokenizer(tok, args.max_len)
     t0 = time.time()
     ids = encode_pairs(tok, [r["passage"] for r in rows], [r["claim"] for r in rows])
@@ -229,6 +245,7 @@ def train(args: argparse.Namespace) -> Path:
         "schedule": "linear",
         "weight_decay": 0.01,
         "max_len": args.max_len,
+        "layers": len(model.bert.encoder.layer),
         "seed": SEED,
         "device": args.device,
         "frozen": ([] if args.train_embeddings else ["bert.embeddings.word_embeddings"])
@@ -306,7 +323,9 @@ def train(args: argparse.Namespace) -> Path:
 
 def load_trained(pack: Path, run: Path, device: str = "cpu") -> tuple[Any, Any]:
     model, tok = load_pack(pack, num_labels=3, seed=SEED)
-    state = torch.load(run / "final.pt", weights_only=False, map_location="cpu")["model"]
+    saved = torch.load(run / "final.pt", weights_only=False, map_location="cpu")
+    model = keep_layers(model, int(saved["config"].get("layers", 0)))
+    state = saved["model"]
     model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
     return model.to(device).eval(), tok
 
@@ -450,15 +469,16 @@ def calibrate(held: list[dict[str, Any]], logits: np.ndarray) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- export
 
 
-def export(args: argparse.Namespace) -> None:
-    """ONNX (fp32 -> int8 dynamic, per channel), tokenizer.json and verifier.json."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+def fused_onnx(model: Any, plain: Path, fused: Path) -> Path:
+    """``plain``: the classifier as ONNX (TorchScript exporter, eager attention, opset 17,
+    dynamic batch and sequence); ``fused``: the same after onnxruntime's BERT optimiser,
+    which fuses embeddings + LayerNorm, attention, bias + GELU and residual + LayerNorm into
+    single operators (about 1.3 times the speed of the unfused int8 graph at 256 tokens on
+    two cores). The dynamo exporter's graph does not match the optimiser's attention
+    patterns, and neither does SDPA attention: hence TorchScript and eager."""
+    from onnxruntime.transformers.optimizer import optimize_model
 
-    dest: Path = args.dest
-    dest.mkdir(parents=True, exist_ok=True)
-    model, tok = load_trained(args.pack, args.run, "cpu")
-    tok = make_tokenizer(tok, args.max_len)
-    tok.save(str(dest / "tokenizer.json"))
+    model.set_attn_implementation("eager")
 
     class Logits(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -468,23 +488,86 @@ def export(args: argparse.Namespace) -> None:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> Any:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
 
-    fp32 = args.run / "model.fp32.onnx"
     ids = torch.ones((2, 16), dtype=torch.long)
-    batch = torch.export.Dim("batch", max=4096)
-    seq = torch.export.Dim("sequence", max=512)
+    axes = {0: "batch", 1: "sequence"}
     torch.onnx.export(
         Logits(model).eval(),
         (ids, torch.ones_like(ids)),
-        str(fp32),
+        str(plain),
         input_names=["input_ids", "attention_mask"],
         output_names=["logits"],
-        opset_version=18,
-        dynamo=True,
-        external_data=False,
-        dynamic_shapes=({0: batch, 1: seq}, {0: batch, 1: seq}),
+        opset_version=17,
+        dynamo=False,
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"}},
     )
-    quantize_dynamic(fp32, dest / "model.onnx", weight_type=QuantType.QInt8, per_channel=True)
+    config = model.config
+    optimized = optimize_model(
+        str(plain),
+        model_type="bert",
+        num_heads=config.num_attention_heads,
+        hidden_size=config.hidden_size,
+    )
+    counts = optimized.get_fused_operator_statistics()
+    layers = config.num_hidden_layers
+    wanted = {
+        "EmbedLayerNormalization": 1,
+        "Attention": layers,
+        "SkipLayerNormalization": 2 * layers,
+    }
+    if any(counts.get(op, 0) != n for op, n in wanted.items()):
+        raise SystemExit(f"onnxruntime fused {counts}, expected {wanted}")
+    optimized.save_model_to_file(str(fused))
+    return fused
+
+
+def check_onnx(
+    model: Any, tok: Any, path: Path, rows: Sequence[dict[str, Any]], threads: int
+) -> None:
+    """The fused fp32 graph must give PyTorch's logits on padded batches of mixed length
+    (the optimiser turns the attention mask into a mask index)."""
+    passages = [r["passage"] for r in rows]
+    claims = [r["claim"] for r in rows]
+    sess = ort_session(path, threads)
+    ids = encode_pairs(tok, passages, claims)
+    shuffled = list(range(len(ids)))
+    random.Random(SEED).shuffle(shuffled)  # mixed lengths in every batch: padding
+    got = np.zeros((len(ids), 3), dtype=np.float32)
+    want = np.zeros_like(got)
+    for s in range(0, len(ids), 16):
+        part = shuffled[s : s + 16]
+        enc = collate([ids[i] for i in part], "cpu")
+        got[part] = sess.run(["logits"], {k: v.numpy() for k, v in enc.items()})[0]
+        with torch.no_grad():
+            want[part] = model(**enc).logits.numpy()
+    diff = float(np.abs(got - want).max())
+    print(f"fused ONNX vs PyTorch, {len(ids)} padded pairs: max |diff| {diff:.2e}", file=sys.stderr)
+    if diff > 1e-3:
+        raise SystemExit(f"fused ONNX differs from PyTorch by {diff:.3g}")
+
+
+def export(args: argparse.Namespace) -> None:
+    """ONNX (fused fp32 -> int8 dynamic, per channel), tokenizer.json and verifier.json."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    dest: Path = args.dest
+    dest.mkdir(parents=True, exist_ok=True)
+    model, tok = load_trained(args.pack, args.run, "cpu")
+    tok = make_tokenizer(tok, args.max_len)
+    tok.save(str(dest / "tokenizer.json"))
+
+    fp32 = args.run / "model.fp32.onnx"
+    fused = fused_onnx(model, fp32, args.run / "model.fused.onnx")
     held = read_jsonl(args.data / "heldout.jsonl")
+    check_onnx(model, tok, fused, held[:96], args.threads)
+    quantize_dynamic(
+        fused,
+        dest / "model.onnx",
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # the fused operators (com.microsoft) carry no inferred output type
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     logits = onnx_logits(
         dest / "model.onnx",
         tok,
@@ -687,7 +770,8 @@ def run_all(args: argparse.Namespace) -> None:
 
     if not (data / "record.json").exists():
         step("verifier_data.py", data, "--synthetic-per-doc", args.synthetic_per_doc,
-             "--sv-per-doc", args.sv_per_doc, "--django", *args.django)  # fmt: skip
+             "--sv-per-doc", args.sv_per_doc, "--unrelated-share", args.unrelated_share,
+             "--django", *args.django)  # fmt: skip
     if not (pack / "record.json").exists():
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
              "--exclude-source", "xl_django")  # fmt: skip
@@ -715,6 +799,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--limit", type=int, default=0)
         p.add_argument("--train-embeddings", action="store_true")
         p.add_argument("--freeze-layers", type=int, default=0)
+        p.add_argument(
+            "--layers", type=int, default=0, help="keep the lowest N encoder layers (0 = all)"
+        )
         p.add_argument("--save-every", type=int, default=100)
         p.add_argument("--print-every", type=int, default=50)
         p.add_argument("--dest", type=Path, default=DEFAULT_DEST)
@@ -724,6 +811,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_all.add_argument("--work", type=Path, required=True)
     p_all.add_argument("--synthetic-per-doc", type=int, default=1)
     p_all.add_argument("--sv-per-doc", type=int, default=3)
+    p_all.add_argument("--unrelated-share", type=float, default=0.5)
+    # the shipped recipe: 6 of the 12 layers, so that it trains in under two hours on two
+    # CPU cores and scores about twice as fast
+    p_all.set_defaults(layers=6)
     p_all.add_argument(
         "--django",
         type=Path,

@@ -69,11 +69,12 @@ FILES = {
     "swediagnostics": ["superlim2/swediagnostics/swediagnostics_test.jsonl"],
     "swewinogender": ["superlim2/swewinogender/swewinogender_test.jsonl"],
     "sweparaphrase": ["superlim2/sweparaphrase/sweparaphrase_test.jsonl"],
+    "swenli_train_half": ["superlim2/swenli/swenli_dev.jsonl"],
 }
 FORBIDDEN = (
     "wice dev",
     "frank test (and its articles)",
-    "swenli dev",
+    "swenli dev: the held-out half of its premises (evaluate.datasets.swenli_heldout)",
     "swenli test (SweFraCas)",
     "xnli",
     "covidfact",
@@ -209,6 +210,15 @@ def real_pairs(docs_out: dict[str, list[tuple[str, str]]]) -> list[TrainPair]:
                 )
             )
             sv_sentences.append(row["premise"].strip())
+    for ex in ds.swenli_dev():
+        premise = ex.passages[0]
+        if not ds.swenli_heldout(premise):
+            out.append(
+                TrainPair(
+                    "swenli_train_half", ex.claim, premise, NLI3[ex.gold], "sv",
+                    "swenli:" + _h(premise),
+                )
+            )
     for row in _jsonl(FILES["sweparaphrase"][0]):
         a, b, score = row["sentence_1"].strip(), row["sentence_2"].strip(), float(row["label"])
         group = "svpara:" + _h(a)
@@ -628,14 +638,27 @@ def django_pairs(wheels: Sequence[Path]) -> list[TrainPair]:
 
 
 def build(
-    per_doc: int, sv_per_doc: int, heldout: float, django: Sequence[Path] = ()
+    per_doc: int,
+    sv_per_doc: int,
+    heldout: float,
+    django: Sequence[Path] = (),
+    unrelated_share: float = 1.0,
 ) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
+    """``unrelated_share``: the seeded share of the ``syn_unrelated`` pairs kept (the
+    easiest kind; fewer of them make room for harder rows in the same training time)."""
     rng = random.Random(SEED)
     docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
     real = real_pairs(docs)
     if django:
         real += django_pairs(django)
     syn = synthetic(docs["en"], "en", per_doc, rng) + synthetic(docs["sv"], "sv", sv_per_doc, rng)
+    if unrelated_share < 1.0:
+        syn = [
+            p
+            for p in syn
+            if p.source != "syn_unrelated"
+            or _unit(f"thin:{p.claim}\n{p.passage}") < unrelated_share
+        ]
     train: list[TrainPair] = []
     held: list[TrainPair] = []
     for p in real + syn:
@@ -651,6 +674,7 @@ def build(
         },
         "documents_for_synthetic": {k: len(v) for k, v in docs.items()},
         "synthetic_per_doc": {"en": per_doc, "sv": sv_per_doc},
+        "syn_unrelated_share_kept": unrelated_share,
         "heldout_share_by_group": heldout,
         "summac_heldout_for_eval": "documents with _unit('summac:'+doc) < 0.3",
         "never_read_for_training": list(FORBIDDEN),
@@ -696,7 +720,7 @@ def eval_sets() -> dict[str, list[dict[str, Any]]]:
         out[f"summac_{name}_heldout"] = rows(
             e for e in ds.summac(name) if summac_heldout(raw[e.id]["document"])
         )
-    out["swenli_dev"] = rows(ds.swenli_dev())
+    out["swenli_dev_heldout"] = rows(ds.swenli_dev(heldout_only=True))
     for lang in ("de", "fr", "es", "en"):
         out[f"xnli_en_{lang}"] = rows(ds.xnli(lang, "en"))
     return out
@@ -708,6 +732,12 @@ def main() -> None:
     parser.add_argument("--synthetic-per-doc", type=int, default=6)
     parser.add_argument("--sv-per-doc", type=int, default=4)
     parser.add_argument("--heldout", type=float, default=0.08)
+    parser.add_argument(
+        "--unrelated-share",
+        type=float,
+        default=1.0,
+        help="seeded share of the syn_unrelated pairs to keep (shipped recipe: 0.5)",
+    )
     parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
     parser.add_argument(
         "--django",
@@ -719,7 +749,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    train, held, record = build(args.synthetic_per_doc, args.sv_per_doc, args.heldout, args.django)
+    train, held, record = build(
+        args.synthetic_per_doc, args.sv_per_doc, args.heldout, args.django, args.unrelated_share
+    )
     for name, rows in (("train", train), ("heldout", held)):
         path = args.out_dir / f"{name}.jsonl"
         with path.open("w", encoding="utf-8") as handle:
