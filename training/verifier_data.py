@@ -74,7 +74,7 @@ FILES = {
 FORBIDDEN = (
     "wice dev",
     "frank test (and its articles)",
-    "swenli dev: the held-out half of its premises (evaluate.datasets.swenli_heldout)",
+    "swenli dev",
     "swenli test (SweFraCas)",
     "xnli",
     "covidfact",
@@ -125,9 +125,12 @@ def summac_heldout(doc: str) -> bool:
     return ds.summac_heldout(doc)
 
 
-def real_pairs(docs_out: dict[str, list[tuple[str, str]]]) -> list[TrainPair]:
+def real_pairs(
+    docs_out: dict[str, list[tuple[str, str]]], swenli_half: bool = False
+) -> list[TrainPair]:
     """The real training rows; ``docs_out[lang]`` collects (group, document text) for the
-    synthetic generator."""
+    synthetic generator. ``swenli_half``: also the SweNLI dev premises that
+    ``evaluate.datasets.swenli_heldout`` does not keep for evaluation."""
     banned = frank_test_docs()
     out: list[TrainPair] = []
     for split in ("dev", "test"):
@@ -210,7 +213,7 @@ def real_pairs(docs_out: dict[str, list[tuple[str, str]]]) -> list[TrainPair]:
                 )
             )
             sv_sentences.append(row["premise"].strip())
-    for ex in ds.swenli_dev():
+    for ex in ds.swenli_dev() if swenli_half else ():
         premise = ex.passages[0]
         if not ds.swenli_heldout(premise):
             out.append(
@@ -643,12 +646,13 @@ def build(
     heldout: float,
     django: Sequence[Path] = (),
     unrelated_share: float = 1.0,
+    swenli_half: bool = False,
 ) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
     """``unrelated_share``: the seeded share of the ``syn_unrelated`` pairs kept (the
     easiest kind; fewer of them make room for harder rows in the same training time)."""
     rng = random.Random(SEED)
     docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
-    real = real_pairs(docs)
+    real = real_pairs(docs, swenli_half)
     if django:
         real += django_pairs(django)
     syn = synthetic(docs["en"], "en", per_doc, rng) + synthetic(docs["sv"], "sv", sv_per_doc, rng)
@@ -671,13 +675,20 @@ def build(
         "files": {
             name: {f: ds.file_sha256(ds.data_file(f)) for f in files}
             for name, files in FILES.items()
+            if swenli_half or name != "swenli_train_half"
         },
         "documents_for_synthetic": {k: len(v) for k, v in docs.items()},
         "synthetic_per_doc": {"en": per_doc, "sv": sv_per_doc},
         "syn_unrelated_share_kept": unrelated_share,
+        "swenli_train_half": swenli_half,
         "heldout_share_by_group": heldout,
         "summac_heldout_for_eval": "documents with _unit('summac:'+doc) < 0.3",
-        "never_read_for_training": list(FORBIDDEN),
+        "never_read_for_training": [
+            "swenli dev: the held-out half of its premises (evaluate.datasets.swenli_heldout)"
+            if swenli_half and name == "swenli dev"
+            else name
+            for name in FORBIDDEN
+        ],
         "translation_wheels": {w.name: ds.file_sha256(w) for w in django},
         "train": _counts(train),
         "heldout": _counts(held),
@@ -738,6 +749,11 @@ def main() -> None:
         default=1.0,
         help="seeded share of the syn_unrelated pairs to keep (shipped recipe: 0.5)",
     )
+    parser.add_argument(
+        "--swenli-half",
+        action="store_true",
+        help="train on the SweNLI dev premises the benchmark suite does not measure",
+    )
     parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
     parser.add_argument(
         "--django",
@@ -750,7 +766,12 @@ def main() -> None:
     args = parser.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
     train, held, record = build(
-        args.synthetic_per_doc, args.sv_per_doc, args.heldout, args.django, args.unrelated_share
+        args.synthetic_per_doc,
+        args.sv_per_doc,
+        args.heldout,
+        args.django,
+        args.unrelated_share,
+        args.swenli_half,
     )
     for name, rows in (("train", train), ("heldout", held)):
         path = args.out_dir / f"{name}.jsonl"
