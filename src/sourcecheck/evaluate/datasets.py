@@ -236,18 +236,25 @@ def frank(split: str | None = None, root: Path | None = None) -> Iterator[Exampl
 SUMMAC_SETS = ("factcc", "polytope", "summeval", "xsumfaith")
 
 
-#: The verifier's training split of SummaC: a document is held out (never trained on, kept
-#: for evaluation) when this seeded hash of it falls below SUMMAC_HELDOUT_SHARE.
-SUMMAC_SPLIT_SEED = 20261125
+#: Seed of the verifier's training/evaluation splits of the sets it may train on: a text
+#: (a SummaC document, a SweNLI premise) is held out (never trained on, kept for
+#: evaluation) when its seeded hash falls below the set's share.
+HELDOUT_SPLIT_SEED = 20261125
 SUMMAC_HELDOUT_SHARE = 0.3
+
+
+def _held_out(kind: str, text: str, share: float) -> bool:
+    """The split rule: a stable pseudo-random number in [0, 1) for ``kind:text``, below
+    ``share``."""
+    digest = hashlib.sha256(f"{HELDOUT_SPLIT_SEED}:{kind}:{text}".encode()).hexdigest()
+    return int(digest[:8], 16) / 2**32 < share
 
 
 def summac_heldout(document: str) -> bool:
     """True when the shipped verifier was not trained on this SummaC document (a seeded 30%
     of the documents, chosen by hash so that every summary of a document goes the same
     way)."""
-    digest = hashlib.sha256(f"{SUMMAC_SPLIT_SEED}:summac:{document}".encode()).hexdigest()
-    return int(digest[:8], 16) / 2**32 < SUMMAC_HELDOUT_SHARE
+    return _held_out("summac", document, SUMMAC_HELDOUT_SHARE)
 
 
 def summac(
@@ -294,15 +301,14 @@ def factcheck_gpt_stance(root: Path | None = None) -> Iterator[Example]:
 
 #: The verifier's training split of SweNLI dev (``train? yes`` in the data README): a
 #: premise, with every hypothesis written for it, is held out (never trained on, kept for
-#: evaluation) when this seeded hash of it falls below SWENLI_HELDOUT_SHARE.
+#: evaluation) by :func:`_held_out` with this share.
 SWENLI_HELDOUT_SHARE = 0.5
 
 
 def swenli_heldout(premise: str) -> bool:
     """True when the shipped verifier was not trained on this SweNLI dev premise (a seeded
     half of the premises, by hash, so that all hypotheses of a premise go the same way)."""
-    digest = hashlib.sha256(f"{SUMMAC_SPLIT_SEED}:swenli:{premise}".encode()).hexdigest()
-    return int(digest[:8], 16) / 2**32 < SWENLI_HELDOUT_SHARE
+    return _held_out("swenli", premise, SWENLI_HELDOUT_SHARE)
 
 
 def swenli_dev(root: Path | None = None, *, heldout_only: bool = False) -> Iterator[Example]:
