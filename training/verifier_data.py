@@ -747,7 +747,7 @@ def main() -> None:
         "--unrelated-share",
         type=float,
         default=1.0,
-        help="seeded share of the syn_unrelated pairs to keep (shipped recipe: 0.5)",
+        help="seeded share of the syn_unrelated pairs to keep (two-core CPU recipe: 0.5)",
     )
     parser.add_argument(
         "--swenli-half",
