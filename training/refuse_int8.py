@@ -139,17 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     claims = [r["claim"] for r in held]
     before = tv.onnx_logits(args.model_dir / "model.onnx", tok, passages, claims, args.threads)
     after = tv.onnx_logits(args.out_dir / "model.onnx", tok, passages, claims, args.threads)
-    labels = np.asarray([int(r["label"]) for r in held])
-    cal = meta["calibration"]
+    labels, y_s, known, y_c = tv.binary_targets(held)
 
     def metrics(logits: np.ndarray) -> dict[str, float]:
         from sourcecheck.evaluate.metrics import expected_calibration_error, roc_auc
 
-        ms, mc = tv.margins(logits)
-        p_s = tv.sigmoid(cal["support"]["a"] * ms + cal["support"]["b"])
-        known = labels < 3
-        p_c = tv.sigmoid(cal["contradiction"]["a"] * mc[known] + cal["contradiction"]["b"])
-        y_s, y_c = (labels == 0).astype(float), (labels[known] == 2).astype(float)
+        p_s, p_c = tv.calibrated(logits, meta["calibration"], known)
         return {
             "support_auc": roc_auc(y_s, p_s),
             "support_ece": expected_calibration_error(y_s, p_s),

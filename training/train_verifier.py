@@ -424,6 +424,27 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def binary_targets(
+    held: Sequence[dict[str, Any]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(labels, supported?, rows whose 3-way label is known, contradicted? among those):
+    the two binary tasks the calibration is fitted and judged on."""
+    labels = np.asarray([int(r["label"]) for r in held])
+    known = labels < 3
+    return labels, (labels == 0).astype(float), known, (labels[known] == 2).astype(float)
+
+
+def calibrated(
+    logits: np.ndarray, cal: dict[str, Any], known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Support probability of every row and contradiction probability of the ``known``
+    rows, through the Platt scalings in ``cal`` (``verifier.json``'s ``calibration``)."""
+    ms, mc = margins(logits)
+    p_s = sigmoid(cal["support"]["a"] * ms + cal["support"]["b"])
+    p_c = sigmoid(cal["contradiction"]["a"] * mc[known] + cal["contradiction"]["b"])
+    return p_s, p_c
+
+
 def calibrate(held: list[dict[str, Any]], logits: np.ndarray) -> dict[str, Any]:
     from sourcecheck.evaluate.metrics import (
         balanced_accuracy,
@@ -432,23 +453,22 @@ def calibrate(held: list[dict[str, Any]], logits: np.ndarray) -> dict[str, Any]:
         roc_auc,
     )
 
-    labels = np.asarray([int(r["label"]) for r in held])
+    labels, y_s, known, y_c = binary_targets(held)
     ms, mc = margins(logits)
-    y_s = (labels == 0).astype(float)
     a, b = platt(ms, y_s)
-    p_s = sigmoid(a * ms + b)
-    known = labels < 3
-    y_c = (labels[known] == 2).astype(float)
     a2, b2 = platt(mc[known], y_c)
-    p_c = sigmoid(a2 * mc[known] + b2)
+    cal = {
+        "support": {"method": "platt", "a": a, "b": b},
+        "contradiction": {"method": "platt", "a": a2, "b": b2},
+    }
+    p_s, p_c = calibrated(logits, cal, known)
     t_s = best_threshold(y_s, p_s)
     t_c = best_threshold(y_c, p_c)
     # partial: the lower edge of the "partly supported" band: the support probability
     # that keeps 90% of the supported held-out pairs above it
     t_p = float(min(t_s, np.quantile(p_s[y_s == 1], 0.10)))
     return {
-        "support": {"method": "platt", "a": a, "b": b},
-        "contradiction": {"method": "platt", "a": a2, "b": b2},
+        **cal,
         "thresholds": {"support": t_s, "partial": t_p, "contradiction": t_c},
         "heldout": {
             "n": len(held),
