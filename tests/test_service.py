@@ -20,6 +20,7 @@ from sourcecheck.pipeline import ScoreCache, check
 from sourcecheck.report import report_to_dict
 from sourcecheck.score import Pair, PairScore, Scorer
 from sourcecheck.service import Settings, create_app
+from sourcecheck.service.app import progress_fraction
 from sourcecheck.service.fetch import FetchPolicy, check_url, fetch, is_public
 from sourcecheck.service.runner import CheckService, Upload, safe_name
 from sourcecheck.service.store import MIGRATIONS, Store, StoreError
@@ -76,6 +77,21 @@ def test_example_check_completes_with_progress(example_check: dict[str, Any]) ->
     assert example_check["documents"][0]["name"] == "article.html"
     fractions = [b["progress"]["fraction"] for b in example_check["_seen"]]
     assert fractions == sorted(fractions), "progress never goes back"
+
+
+def test_progress_fraction_only_moves_forward_through_the_stages() -> None:
+    # The order the pipeline reports in: scoring reaches every claim before checking
+    # starts again from the first one; both count claims, so a fraction taken from the
+    # claim count alone fell back from 0.86 to 0.37 (a CI failure).
+    events = [("fetch", 0, 2), ("load", 1, 2), ("load", 2, 2), ("index", 0, 40)]
+    events += [("index", 20, 40), ("index", 40, 40), ("score", 0, 10), ("score", 8, 10)]
+    events += [("score", 10, 10), ("check", 1, 10), ("check", 10, 10), ("done", 10, 10)]
+    fractions = [progress_fraction(*e) for e in events]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert progress_fraction("score", 8, 10) < progress_fraction("check", 1, 10)
+    assert progress_fraction(None, 0, 0) == 0.0
+    assert progress_fraction("index", 0, 0) == progress_fraction("index", 0, 10)
 
 
 def test_report_is_the_libraries_report(client: TestClient, example_check: dict[str, Any]) -> None:

@@ -106,6 +106,28 @@ class Progress(BaseModel):
     fraction: float
 
 
+#: The share of the progress bar each stage ends at; the stages run in this order, so the
+#: bar only moves forward (scoring and checking both count claims, in separate bands).
+STAGE_BANDS: dict[str, tuple[float, float]] = {
+    "fetch": (0.0, 0.02),
+    "load": (0.02, 0.05),
+    "index": (0.05, 0.3),
+    "score": (0.3, 0.9),
+    "check": (0.9, 1.0),
+}
+
+
+def progress_fraction(stage: str | None, done: int, total: int) -> float:
+    """How far a running check is, 0..1, from its current stage and that stage's count."""
+    if stage == "done":
+        return 1.0
+    if stage not in STAGE_BANDS:
+        return 0.0
+    low, high = STAGE_BANDS[stage]
+    share = min(done / total, 1.0) if total > 0 else 0.0
+    return low + (high - low) * share
+
+
 class DocumentOut(BaseModel):
     role: Literal["article", "source"]
     name: str
@@ -335,14 +357,8 @@ def create_app(settings: Settings) -> FastAPI:
         if row.status == "done":
             text = store.report(row.id)
             summary = json.loads(text)["summary"] if text else None
-        if row.status == "done":
-            fraction = 1.0
-        elif row.claims_total:
-            fraction = 0.3 + 0.7 * row.claims_done / row.claims_total
-        elif row.stage == "index" and row.total:
-            fraction = 0.05 + 0.25 * row.done / row.total
-        else:
-            fraction = 0.0
+        done = row.status == "done"
+        fraction = 1.0 if done else progress_fraction(row.stage, row.done, row.total)
         return CheckOut(
             id=row.id,
             status=row.status,
