@@ -792,6 +792,7 @@ def run_all(args: argparse.Namespace) -> None:
         step("verifier_data.py", data, "--synthetic-per-doc", args.synthetic_per_doc,
              "--sv-per-doc", args.sv_per_doc, "--unrelated-share", args.unrelated_share,
              *(["--swenli-half"] if args.swenli_half else []),
+             *(["--long-share", args.long_share] if args.long_share else []),
              "--django", *args.django)  # fmt: skip
     if not (pack / "record.json").exists():
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
@@ -837,6 +838,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # --layers 6 --unrelated-share 0.5 --swenli-half.
     p_all.add_argument("--unrelated-share", type=float, default=1.0)
     p_all.add_argument("--swenli-half", action="store_true")
+    p_all.add_argument("--long-share", type=float, default=0.0)
     p_all.add_argument(
         "--django",
         type=Path,

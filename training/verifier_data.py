@@ -26,7 +26,9 @@ evidence; Swedish: SuperLim sentences grouped into pseudo-passages):
   rose/fell, more/less, before/after ... swapped; ``syn_unit`` [2] a unit changed;
 * ``syn_outside`` [1]: a sentence of the same document outside the window;
   ``syn_extra`` [1]: a supported clause plus a clause from outside the window;
-  ``syn_unrelated`` [1]: a sentence of another document.
+  ``syn_unrelated`` [1]: a sentence of another document;
+* ``syn_long`` [same label] (``--long-share``): a short pair again, its passage set inside
+  90-150 words of other documents' sentences.
 
 A seeded ``--heldout`` share of every real source (by document) is set apart as
 ``heldout.jsonl``: the checkpoint, the calibration and the thresholds are chosen on it,
@@ -558,6 +560,47 @@ def synthetic(
     return out
 
 
+def long_windows(
+    pairs: Sequence[TrainPair], docs: dict[str, list[tuple[str, str]]], share: float
+) -> list[TrainPair]:
+    """``syn_long`` copies of a seeded ``share`` of the short pairs (passage under 60
+    words): the same claim and label, the passage set at a random place inside sentences
+    of other documents of its language, so that a window of 100-200 tokens holding one
+    relevant sentence is read like the sentence alone (a shallow model trained only on
+    short passages called such windows contradictions). The passage stays inside the
+    256-token training window: the filler is cut to what ~1.6 tokens a word leaves."""
+    rng = random.Random(SEED + 1)
+    pools = {
+        lang: [(g, s) for g, d in found for s in _sentences(d, lang) if 6 <= _words(s) <= 40]
+        for lang, found in docs.items()
+    }
+    out: list[TrainPair] = []
+    for p in pairs:
+        pool = pools.get(p.language)
+        if not pool or p.source.startswith("xl_") or _words(p.passage) >= 60:
+            continue
+        if _unit(f"long:{p.source}:{p.claim}\n{p.passage}") >= share:
+            continue
+        budget = min(rng.randint(90, 150), int((250 - 1.6 * _words(p.claim)) / 1.6))
+        budget -= _words(p.passage)
+        filler: list[str] = []
+        while budget > 6:
+            g, sentence = rng.choice(pool)
+            if g != p.group and _words(sentence) <= budget:
+                filler.append(sentence.strip())
+                budget -= _words(sentence)
+            elif len(filler) >= 12:
+                break
+            else:
+                budget -= 1
+        if not filler:
+            continue
+        at = rng.randint(0, len(filler))
+        passage = " ".join([*filler[:at], p.passage.strip(), *filler[at:]])
+        out.append(TrainPair("syn_long", p.claim, passage, p.label, p.language, p.group))
+    return out
+
+
 # ------------------------------------------------------------ cross-language (Django)
 
 DJANGO_LANGS = ("sv", "de", "fr", "es")
@@ -647,9 +690,11 @@ def build(
     django: Sequence[Path] = (),
     unrelated_share: float = 1.0,
     swenli_half: bool = False,
+    long_share: float = 0.0,
 ) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
     """``unrelated_share``: the seeded share of the ``syn_unrelated`` pairs kept (the
-    easiest kind; fewer of them make room for harder rows in the same training time)."""
+    easiest kind; fewer of them make room for harder rows in the same training time).
+    ``long_share``: the seeded share of short pairs also given as a ``syn_long`` copy."""
     rng = random.Random(SEED)
     docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
     real = real_pairs(docs, swenli_half)
@@ -663,6 +708,8 @@ def build(
             if p.source != "syn_unrelated"
             or _unit(f"thin:{p.claim}\n{p.passage}") < unrelated_share
         ]
+    if long_share > 0:
+        syn += long_windows(real + syn, docs, long_share)
     train: list[TrainPair] = []
     held: list[TrainPair] = []
     for p in real + syn:
@@ -681,6 +728,7 @@ def build(
         "synthetic_per_doc": {"en": per_doc, "sv": sv_per_doc},
         "syn_unrelated_share_kept": unrelated_share,
         "swenli_train_half": swenli_half,
+        "syn_long_share": long_share,
         "heldout_share_by_group": heldout,
         "summac_heldout_for_eval": "documents with _unit('summac:'+doc) < 0.3",
         "never_read_for_training": [
@@ -754,6 +802,13 @@ def main() -> None:
         action="store_true",
         help="train on the SweNLI dev premises the benchmark suite does not measure",
     )
+    parser.add_argument(
+        "--long-share",
+        type=float,
+        default=0.0,
+        help="seeded share of short pairs also given inside 90-150 words of other "
+        "documents' sentences (syn_long; two-core CPU recipe: 0.1)",
+    )
     parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
     parser.add_argument(
         "--django",
@@ -772,6 +827,7 @@ def main() -> None:
         args.django,
         args.unrelated_share,
         args.swenli_half,
+        args.long_share,
     )
     for name, rows in (("train", train), ("heldout", held)):
         path = args.out_dir / f"{name}.jsonl"
