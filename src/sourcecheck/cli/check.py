@@ -46,7 +46,10 @@ def add_parser(sub: Any) -> None:
     out.add_argument("--html", metavar="OUT", help="self-contained HTML report to OUT")
     out.add_argument("--claimreview", metavar="OUT", help="schema.org ClaimReview JSON-LD to OUT")
     p.add_argument(
-        "-m", "--model", help="verifier: baseline (default), lexical, hf:MODEL, llm:MODEL"
+        "-m",
+        "--model",
+        help="the scorer: verifier (default, the shipped model; verifier:DIR for another "
+        "model directory), baseline, lexical, hf:MODEL, llm:MODEL",
     )
     p.add_argument(
         "--fail-on",
