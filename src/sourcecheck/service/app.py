@@ -357,8 +357,8 @@ def create_app(settings: Settings) -> FastAPI:
         if row.status == "done":
             text = store.report(row.id)
             summary = json.loads(text)["summary"] if text else None
-        done = row.status == "done"
-        fraction = 1.0 if done else progress_fraction(row.stage, row.done, row.total)
+        # store.finish writes status and stage "done" together
+        fraction = progress_fraction(row.stage, row.done, row.total)
         return CheckOut(
             id=row.id,
             status=row.status,
