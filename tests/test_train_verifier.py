@@ -79,3 +79,78 @@ def test_fused_export_matches_pytorch_on_padded_batches(tmp_path: Path) -> None:
     # and a pair alone gives the logits it has inside the padded batch
     alone = sess.run(["logits"], {k: v[:1].numpy() for k, v in tv.collate(ids[:1], "cpu").items()})
     np.testing.assert_allclose(alone[0][0], got[0], atol=1e-4)
+
+
+def test_spread_pick_keeps_the_first_and_last_layers_renumbered() -> None:
+    tv = _script()
+    assert tv.layer_ids(12, 6, "spread") == [0, 2, 4, 7, 9, 11]
+    assert tv.layer_ids(12, 6, "lowest") == [0, 1, 2, 3, 4, 5]
+    assert tv.layer_ids(12, 0, "spread") == list(range(12))
+    full = _tiny_bert(4)
+    wanted = [full.bert.encoder.layer[i].output.dense.weight.clone() for i in (0, 3)]
+    cut = tv.keep_layers(full, 2, "spread")
+    assert cut.config.num_hidden_layers == 2
+    for layer, weight in zip(cut.bert.encoder.layer, wanted, strict=True):
+        assert torch.equal(layer.output.dense.weight, weight)
+    assert [layer.attention.self.layer_idx for layer in cut.bert.encoder.layer] == [0, 1]
+    enc = tv.collate([[0, 5, 6, 2], [0, 7, 2]], "cpu")
+    with torch.no_grad():
+        assert cut(**enc).logits.shape == (2, 3)  # the cut model runs
+
+
+def test_distill_loss_is_zero_at_the_teacher_and_pulls_towards_it() -> None:
+    tv = _script()
+    teacher = torch.tensor([[2.0, 0.0, -1.0], [-1.0, 0.5, 1.5]])
+    assert float(tv.distill_loss(teacher.clone(), teacher, 2.0)) == pytest.approx(0.0, abs=1e-7)
+    student = torch.zeros(2, 3, requires_grad=True)
+    loss = tv.distill_loss(student, teacher, 1.0)
+    # T = 1: the mean KL(teacher || student), by hand
+    p = torch.softmax(teacher, -1)
+    want = (p * (p.log() - torch.log_softmax(torch.zeros(2, 3), -1))).sum(-1).mean()
+    assert float(loss.detach()) == pytest.approx(float(want), rel=1e-5)
+    loss.backward()
+    assert student.grad is not None
+    # one gradient step moves the student's distribution towards the teacher's
+    stepped = (student - 0.5 * student.grad).detach()
+    assert float(tv.distill_loss(stepped, teacher, 1.0)) < float(loss.detach())
+    # T^2 scaling: at T = 2 the soft loss keeps the order of magnitude of T = 1
+    soft = tv.distill_loss(student.detach(), teacher, 2.0)
+    assert 0.1 < float(soft) / float(loss.detach()) < 10
+
+
+def test_teacher_logits_are_the_exported_models_in_training_row_order(tmp_path: Path) -> None:
+    """``teacher-logits`` scores every training row with an exported model directory, in
+    the rows' order, and records which teacher and which rows; a second call reuses them."""
+    import json
+
+    tv = _script()
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    model = _tiny_bert(2)
+    tv.fused_onnx(model, tmp_path / "plain.onnx", teacher / "model.onnx")
+    tok = tv.make_tokenizer(_tokenizer(), 32)
+    tok.save(str(teacher / "tokenizer.json"))
+    (teacher / "verifier.json").write_text(json.dumps({"model_id": "tiny-teacher"}))
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [
+        {"passage": "the bridge was built in 1964 " * k, "claim": "the old bridge", "label": 0}
+        for k in (5, 1, 3, 2)
+    ]
+    (data / "train.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "kd" / "teacher-logits.npy"
+    assert tv.main(["teacher-logits", "--data", str(data), "--teacher", str(teacher),
+                    "--out", str(out), "--threads", "1"]) == 0  # fmt: skip
+    got = np.load(out)
+    assert got.shape == (4, 3)
+    ids = tv.encode_pairs(tok, [r["passage"] for r in rows], [r["claim"] for r in rows])
+    with torch.no_grad():
+        for i, row_ids in enumerate(ids):
+            want = model(**tv.collate([row_ids], "cpu")).logits.numpy()[0]
+            np.testing.assert_allclose(got[i], want, atol=1e-4)
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["rows"] == 4 and record["teacher"].startswith("tiny-teacher@")
+    assert record["train_jsonl_sha256"] == tv._sha256(data / "train.jsonl")
+    out.write_bytes(b"not read again")  # done: the second call leaves it alone
+    tv.main(["teacher-logits", "--data", str(data), "--teacher", str(teacher), "--out", str(out)])
+    assert out.read_bytes() == b"not read again"

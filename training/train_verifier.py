@@ -14,6 +14,12 @@ which runs, each step skipped when its output exists (so the command is resumabl
 5. ``export``           -> DEST (model.onnx int8, tokenizer.json, verifier.json)
 6. ``fit_stack.py``     -> DEST/verifier.json gains the stacked support head
 
+With ``--distill-layers N`` the model shipped is a smaller student: the 12-layer model of
+steps 3-5 (or ``--teacher DIR``, an exported one such as the shipped model) scores every
+training pair (``teacher-logits`` -> WORK/teacher-logits.npy), and an N-layer model
+(``--layer-pick``: the lowest N layers or N spread over the 12) trains on the labels and on
+those soft targets (``--kd-alpha``, ``--kd-temperature``) in WORK/student before steps 5-6.
+
 The model is ``BertForSequenceClassification`` (3 labels: supported, neutral,
 contradicted) over the pruned encoder; the word embeddings stay frozen (pieces never
 seen in training keep their multilingual alignment). A pair is ``tokenizer.encode(passage,
@@ -111,6 +117,16 @@ def loss_fn(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return torch.where(known, nll_known, nll_unsup).mean()
 
 
+def distill_loss(logits: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Hinton's soft-target loss: T^2 * KL(teacher || student) on both distributions
+    softened by ``temperature`` (the T^2 keeps the gradient's scale as T changes)."""
+    t = temperature
+    logp_s = torch.log_softmax(logits.float() / t, dim=-1)
+    logp_t = torch.log_softmax(teacher.float() / t, dim=-1)
+    kl = (logp_t.exp() * (logp_t - logp_s)).sum(dim=-1)
+    return (t * t) * kl.mean()
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -136,26 +152,44 @@ def trainable(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {n: p.detach().cpu().clone() for n, p in model.named_parameters() if p.requires_grad}
 
 
-def keep_layers(model: Any, layers: int) -> Any:
-    """Keep the lowest ``layers`` encoder layers (0 = all): half the layers is about twice
-    the speed, for training on a CPU and at inference."""
-    total = len(model.bert.encoder.layer)
+def layer_ids(total: int, layers: int, pick: str) -> list[int]:
+    """Which of the ``total`` encoder layers a ``layers``-layer model keeps: the lowest
+    ones (``lowest``), or ones spread evenly from the first to the last (``spread``: for 6
+    of 12, layers 0, 2, 4, 7, 9, 11; the top layer's output space is kept)."""
     if layers and not 1 <= layers <= total:
         raise SystemExit(f"--layers must be 1..{total}")
-    if layers and layers < total:
-        model.bert.encoder.layer = model.bert.encoder.layer[:layers]
-        model.config.num_hidden_layers = layers
+    if not layers or layers == total:
+        return list(range(total))
+    if pick == "lowest":
+        return list(range(layers))
+    return [int(x) for x in np.rint(np.linspace(0, total - 1, layers))]
+
+
+def keep_layers(model: Any, layers: int, pick: str = "lowest") -> Any:
+    """Keep ``layers`` of the encoder layers (0 = all; see ``layer_ids``): half the
+    layers is about twice the speed, for training on a CPU and at inference."""
+    total = len(model.bert.encoder.layer)
+    ids = layer_ids(total, layers, pick)
+    if len(ids) < total:
+        model.bert.encoder.layer = torch.nn.ModuleList(model.bert.encoder.layer[i] for i in ids)
+        model.config.num_hidden_layers = len(ids)
+        for k, layer in enumerate(model.bert.encoder.layer):  # renumbered, as a fresh model
+            layer.attention.self.layer_idx = k
     return model
 
 
 def build_model(
-    pack: Path, freeze_embeddings: bool, freeze_layers: int = 0, layers: int = 0
+    pack: Path,
+    freeze_embeddings: bool,
+    freeze_layers: int = 0,
+    layers: int = 0,
+    pick: str = "lowest",
 ) -> tuple[Any, Any]:
     """The classifier from the pack, cut to its lowest ``layers`` encoder layers (0 = all
     12); the word embeddings frozen (default), and with ``freeze_layers`` > 0 all
     embeddings and the lowest ``freeze_layers`` layers too."""
     model, tok = load_pack(pack, num_labels=3, seed=SEED)
-    model = keep_layers(model, layers)
+    model = keep_layers(model, layers, pick)
     if freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     if freeze_layers > 0:
@@ -181,11 +215,21 @@ def train(args: argparse.Namespace) -> Path:
     rows = read_jsonl(args.data / "train.jsonl")
     if args.limit:
         rows = rows[: args.limit]
-    model, tok = build_model(args.pack, not args.train_embeddings, args.freeze_layers, args.layers)
+    model, tok = build_model(
+        args.pack, not args.train_embeddings, args.freeze_layers, args.layers, args.layer_pick
+    )
     tok = make_tokenizer(tok, args.max_len)
     t0 = time.time()
     ids = encode_pairs(tok, [r["passage"] for r in rows], [r["claim"] for r in rows])
     labels = np.asarray([int(r["label"]) for r in rows])
+    teacher: np.ndarray | None = None
+    if args.teacher_logits:
+        teacher = np.load(args.teacher_logits).astype(np.float32)
+        if teacher.shape != (len(rows), 3):
+            raise SystemExit(
+                f"{args.teacher_logits}: {teacher.shape[0]} rows of teacher logits for "
+                f"{len(rows)} training rows"
+            )
     lengths = [len(x) for x in ids]
     print(
         f"{len(rows)} rows tokenised in {time.time() - t0:.1f}s; mean length "
@@ -246,6 +290,8 @@ def train(args: argparse.Namespace) -> Path:
         "weight_decay": 0.01,
         "max_len": args.max_len,
         "layers": len(model.bert.encoder.layer),
+        "layer_pick": args.layer_pick,
+        "layer_ids": layer_ids(12, args.layers, args.layer_pick),
         "seed": SEED,
         "device": args.device,
         "frozen": ([] if args.train_embeddings else ["bert.embeddings.word_embeddings"])
@@ -257,6 +303,16 @@ def train(args: argparse.Namespace) -> Path:
         "dropout": 0.1,
         "grad_clip": 1.0,
     }
+    if teacher is not None:
+        config["distill"] = {
+            "teacher_logits": str(args.teacher_logits),
+            "teacher_logits_sha256": _sha256(args.teacher_logits),
+            "teacher": _teacher_id(args.teacher_logits),
+            "loss": f"{1 - args.kd_alpha:g} * label loss + {args.kd_alpha:g} * T^2 KL(teacher "
+            f"|| student), T = {args.kd_temperature:g}",
+            "alpha": args.kd_alpha,
+            "temperature": args.kd_temperature,
+        }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     model.train()
     log = (out / "log.jsonl").open("a", encoding="utf-8")
@@ -285,6 +341,11 @@ def train(args: argparse.Namespace) -> Path:
         y = torch.tensor(labels[idx], device=args.device)
         logits = model(**enc).logits
         loss = loss_fn(logits, y)
+        if teacher is not None:
+            soft = distill_loss(
+                logits, torch.from_numpy(teacher[idx]).to(args.device), args.kd_temperature
+            )
+            loss = (1 - args.kd_alpha) * loss + args.kd_alpha * soft
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -324,7 +385,8 @@ def train(args: argparse.Namespace) -> Path:
 def load_trained(pack: Path, run: Path, device: str = "cpu") -> tuple[Any, Any]:
     model, tok = load_pack(pack, num_labels=3, seed=SEED)
     saved = torch.load(run / "final.pt", weights_only=False, map_location="cpu")
-    model = keep_layers(model, int(saved["config"].get("layers", 0)))
+    config = saved["config"]
+    model = keep_layers(model, int(config.get("layers", 0)), config.get("layer_pick", "lowest"))
     state = saved["model"]
     model.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
     return model.to(device).eval(), tok
@@ -372,6 +434,58 @@ def score_onnx(args: argparse.Namespace) -> None:
     args.run.mkdir(parents=True, exist_ok=True)
     np.save(args.run / "eval-logits-onnx.npy", lg.astype(np.float16))
     print(f"onnx: {len(claims)} pairs in {time.time() - t0:.1f}s", file=sys.stderr)
+
+
+def _teacher_id(logits_path: Path) -> str:
+    """The teacher's ``model_id@sha`` as ``teacher_logits`` recorded it beside the logits."""
+    meta = logits_path.with_suffix(".json")
+    if meta.exists():
+        return str(json.loads(meta.read_text()).get("teacher", "unknown"))
+    return "unknown"
+
+
+def teacher_logits(args: argparse.Namespace) -> Path:
+    """Logits of an exported model (``--teacher``: a directory with ``model.onnx``,
+    ``tokenizer.json`` and ``verifier.json``, e.g. the shipped one) for every row of
+    ``DATA/train.jsonl``, in its order: the soft targets of a distilled student.
+    Written to ``OUT`` (.npy) with ``OUT`` .json recording the teacher; skipped when
+    they exist."""
+    from tokenizers import Tokenizer
+
+    out: Path = args.out
+    if out.exists() and out.with_suffix(".json").exists():
+        print(f"{out} exists: teacher logits done", file=sys.stderr)
+        return out
+    teacher: Path = args.teacher
+    meta = json.loads((teacher / "verifier.json").read_text())
+    onnx_sha = _sha256(teacher / "model.onnx")
+    tok = Tokenizer.from_file(str(teacher / "tokenizer.json"))
+    tok.no_padding()
+    rows = read_jsonl(args.data / "train.jsonl")
+    t0 = time.time()
+    lg = onnx_logits(
+        teacher / "model.onnx",
+        tok,
+        [r["passage"] for r in rows],
+        [r["claim"] for r in rows],
+        threads=args.threads,
+        batch=32,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.npy")
+    np.save(tmp, lg)
+    tmp.replace(out)
+    record = {
+        "teacher": f"{meta['model_id']}@{onnx_sha[:12]}",
+        "teacher_dir": str(teacher),
+        "model_onnx_sha256": onnx_sha,
+        "train_jsonl_sha256": _sha256(_existing(args.data / "train.jsonl")),
+        "rows": len(rows),
+        "seconds": round(time.time() - t0, 1),
+    }
+    out.with_suffix(".json").write_text(json.dumps(record, indent=2) + "\n")
+    print(f"teacher logits: {len(rows)} pairs in {time.time() - t0:.0f}s", file=sys.stderr)
+    return out
 
 
 def score(args: argparse.Namespace) -> None:
@@ -798,6 +912,22 @@ def run_all(args: argparse.Namespace) -> None:
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
              "--exclude-source", "xl_django")  # fmt: skip
     args.data, args.pack, args.run = data, pack, work / "run"
+    if args.distill_layers:
+        # A smaller student distilled from a 12-layer teacher: the teacher is
+        # ``--teacher`` (an exported model directory, e.g. the shipped one) or, without
+        # it, trained here first by the same recipe and exported to WORK/teacher.
+        dest, epochs = args.dest, args.epochs
+        if args.teacher is None:
+            args.layers, args.dest = 0, work / "teacher"
+            if not (args.dest / "verifier.json").exists():
+                train(args)
+                export(args)
+            args.teacher = args.dest
+        args.out = work / "teacher-logits.npy"
+        teacher_logits(args)
+        args.dest, args.run, args.teacher_logits = dest, work / "student", args.out
+        args.layers = args.distill_layers
+        args.epochs = args.student_epochs if args.student_epochs else epochs
     train(args)
     export(args)
     # The stacked support head (cross-encoder margin + the baseline's pair features),
@@ -822,8 +952,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--train-embeddings", action="store_true")
         p.add_argument("--freeze-layers", type=int, default=0)
         p.add_argument(
-            "--layers", type=int, default=0, help="keep the lowest N encoder layers (0 = all)"
+            "--layers", type=int, default=0, help="keep N of the 12 encoder layers (0 = all)"
         )
+        p.add_argument(
+            "--layer-pick",
+            choices=["lowest", "spread"],
+            default="lowest",
+            help="with --layers: the lowest N layers, or N spread from the first to the last",
+        )
+        p.add_argument(
+            "--teacher-logits",
+            type=Path,
+            default=None,
+            help="distil: soft targets from train_verifier.py teacher-logits (one row per "
+            "training row)",
+        )
+        p.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft loss")
+        p.add_argument("--kd-temperature", type=float, default=2.0)
         p.add_argument("--save-every", type=int, default=100)
         p.add_argument("--print-every", type=int, default=50)
         p.add_argument("--dest", type=Path, default=DEFAULT_DEST)
@@ -842,12 +987,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_all.add_argument("--swenli-half", action=argparse.BooleanOptionalAction, default=True)
     p_all.add_argument("--long-share", type=float, default=0.0)
     p_all.add_argument(
+        "--distill-layers",
+        type=int,
+        default=0,
+        help="ship a student of this many layers distilled from the 12-layer teacher "
+        "(0 = ship the 12-layer model itself)",
+    )
+    p_all.add_argument(
+        "--teacher",
+        type=Path,
+        default=None,
+        help="with --distill-layers: an exported teacher (model.onnx, tokenizer.json, "
+        "verifier.json) instead of training one",
+    )
+    p_all.add_argument("--student-epochs", type=float, default=0.0)
+    p_all.add_argument(
         "--django",
         type=Path,
         nargs="+",
         required=True,
         help="the Django 5.2.19 wheel (pip download --no-deps django==5.2.19)",
     )
+    p_t = sub.add_parser("teacher-logits", help="soft targets for a distilled student")
+    common(p_t)
+    p_t.add_argument("--data", type=Path, required=True)
+    p_t.add_argument("--teacher", type=Path, required=True)
+    p_t.add_argument("--out", type=Path, required=True)
     for name in ("train", "score", "export", "report", "score-onnx"):
         p = sub.add_parser(name)
         common(p)
@@ -864,6 +1029,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         score(args)
     elif args.cmd == "report":
         report(args)
+    elif args.cmd == "teacher-logits":
+        teacher_logits(args)
     elif args.cmd == "score-onnx":
         score_onnx(args)
     else:
