@@ -170,6 +170,7 @@ def keep_layers(model: Any, layers: int, pick: str = "lowest") -> Any:
     layers is about twice the speed, for training on a CPU and at inference."""
     total = len(model.bert.encoder.layer)
     ids = layer_ids(total, layers, pick)
+    model.config.kept_layer_ids = ids  # recorded in the run's config.json
     if len(ids) < total:
         model.bert.encoder.layer = torch.nn.ModuleList(model.bert.encoder.layer[i] for i in ids)
         model.config.num_hidden_layers = len(ids)
@@ -291,7 +292,7 @@ def train(args: argparse.Namespace) -> Path:
         "max_len": args.max_len,
         "layers": len(model.bert.encoder.layer),
         "layer_pick": args.layer_pick,
-        "layer_ids": layer_ids(12, args.layers, args.layer_pick),
+        "layer_ids": model.config.kept_layer_ids,
         "seed": SEED,
         "device": args.device,
         "frozen": ([] if args.train_embeddings else ["bert.embeddings.word_embeddings"])
