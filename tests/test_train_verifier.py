@@ -154,3 +154,47 @@ def test_teacher_logits_are_the_exported_models_in_training_row_order(tmp_path: 
     out.write_bytes(b"not read again")  # done: the second call leaves it alone
     tv.main(["teacher-logits", "--data", str(data), "--teacher", str(teacher), "--out", str(out)])
     assert out.read_bytes() == b"not read again"
+
+
+def test_a_student_starts_from_the_exported_teachers_weights(tmp_path: Path) -> None:
+    """``--init-from``: the shipped (fused, int8) graph is read back into PyTorch, layers,
+    pooler and head within their int8 step, the word embeddings left as the pack's."""
+    tv = _script()
+    from refuse_int8 import dequantized_model
+
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    model = _tiny_bert(3)
+    with torch.no_grad():  # trained weights are all distinct (the exporter merges equal ones)
+        for p in model.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+    fused = tv.fused_onnx(model, tmp_path / "plain.onnx", tmp_path / "fused.onnx")
+    tv.quantize_int8(fused, teacher / "model.onnx")
+    (teacher / "verifier.json").write_text('{"model_id": "tiny-teacher"}')
+
+    back = dequantized_model(teacher / "model.onnx")
+    assert back.config.num_hidden_layers == 3 and back.config.num_attention_heads == 4
+    original, recovered = model.state_dict(), back.state_dict()
+    for name, value in original.items():
+        if name.endswith("position_ids"):
+            continue
+        step = float(value.abs().max()) / 127 + 1e-6  # int8 per channel: at most one step
+        assert float((recovered[name] - value).abs().max()) <= step, name
+
+    student = _tiny_bert(3)
+    torch.manual_seed(1)
+    for p in student.parameters():  # a different start, as the pack's model is
+        torch.nn.init.normal_(p, std=0.5)
+    own_words = student.bert.embeddings.word_embeddings.weight.detach().clone()
+    tv.init_from_exported(student, teacher)
+    assert torch.equal(student.bert.embeddings.word_embeddings.weight, own_words)
+    got = student.state_dict()
+    for name in ("bert.encoder.layer.2.attention.self.value.weight", "classifier.weight"):
+        assert torch.allclose(got[name], recovered[name]), name
+    cut = tv.keep_layers(student, 2, "spread")  # then cut to the student's layers
+    assert torch.equal(cut.bert.encoder.layer[1].output.dense.weight, recovered[
+        "bert.encoder.layer.2.output.dense.weight"])  # fmt: skip
+
+    other = _tiny_bert(2)  # a teacher of another shape is refused
+    with pytest.raises(SystemExit, match="not the pack's architecture"):
+        tv.init_from_exported(other, teacher)

@@ -179,17 +179,44 @@ def keep_layers(model: Any, layers: int, pick: str = "lowest") -> Any:
     return model
 
 
+def init_from_exported(model: Any, exported: Path) -> Any:
+    """Load an exported verifier's weights (``exported/model.onnx``, int8, dequantized) into
+    ``model``, all but the word embeddings: those stay the pack's, frozen in every recipe, so
+    a run's ``final.pt`` with the pack still rebuilds the model. A distilled student starts
+    from its teacher's fine-tuned layers, pooler and head this way instead of from e5."""
+    from refuse_int8 import dequantized_model
+
+    source = dequantized_model(exported / "model.onnx").state_dict()
+    skip = ("bert.embeddings.word_embeddings.weight", "bert.embeddings.position_ids")
+    state = {k: v for k, v in source.items() if k not in skip}
+    wanted = model.state_dict()
+    if source[skip[0]].shape != wanted[skip[0]].shape:
+        raise SystemExit(f"{exported}: its vocabulary is not the pack's")
+    missing = [k for k in wanted if k not in state and k not in skip]
+    extra = [k for k in state if k not in wanted]
+    if missing or extra or any(tuple(wanted[k].shape) != tuple(v.shape) for k, v in state.items()):
+        raise SystemExit(
+            f"{exported}: not the pack's architecture (missing {missing[:3]}, extra {extra[:3]})"
+        )
+    model.load_state_dict(state, strict=False)
+    return model
+
+
 def build_model(
     pack: Path,
     freeze_embeddings: bool,
     freeze_layers: int = 0,
     layers: int = 0,
     pick: str = "lowest",
+    init_from: Path | None = None,
 ) -> tuple[Any, Any]:
-    """The classifier from the pack, cut to its lowest ``layers`` encoder layers (0 = all
-    12); the word embeddings frozen (default), and with ``freeze_layers`` > 0 all
-    embeddings and the lowest ``freeze_layers`` layers too."""
+    """The classifier from the pack (or, with ``init_from``, from an exported model of the
+    same pack), cut to ``layers`` of its encoder layers (0 = all 12); the word embeddings
+    frozen (default), and with ``freeze_layers`` > 0 all embeddings and the lowest
+    ``freeze_layers`` layers too."""
     model, tok = load_pack(pack, num_labels=3, seed=SEED)
+    if init_from is not None:
+        model = init_from_exported(model, init_from)
     model = keep_layers(model, layers, pick)
     if freeze_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
@@ -217,7 +244,12 @@ def train(args: argparse.Namespace) -> Path:
     if args.limit:
         rows = rows[: args.limit]
     model, tok = build_model(
-        args.pack, not args.train_embeddings, args.freeze_layers, args.layers, args.layer_pick
+        args.pack,
+        not args.train_embeddings,
+        args.freeze_layers,
+        args.layers,
+        args.layer_pick,
+        args.init_from,
     )
     tok = make_tokenizer(tok, args.max_len)
     t0 = time.time()
@@ -293,6 +325,7 @@ def train(args: argparse.Namespace) -> Path:
         "layers": len(model.bert.encoder.layer),
         "layer_pick": args.layer_pick,
         "layer_ids": model.config.kept_layer_ids,
+        "init_from": _exported_id(args.init_from) if args.init_from else "pack",
         "seed": SEED,
         "device": args.device,
         "frozen": ([] if args.train_embeddings else ["bert.embeddings.word_embeddings"])
@@ -435,6 +468,12 @@ def score_onnx(args: argparse.Namespace) -> None:
     args.run.mkdir(parents=True, exist_ok=True)
     np.save(args.run / "eval-logits-onnx.npy", lg.astype(np.float16))
     print(f"onnx: {len(claims)} pairs in {time.time() - t0:.1f}s", file=sys.stderr)
+
+
+def _exported_id(exported: Path) -> str:
+    """``model_id@sha`` of an exported model directory (the first 12 hex of its ONNX)."""
+    meta = json.loads((exported / "verifier.json").read_text())
+    return f"{meta['model_id']}@{_sha256(exported / 'model.onnx')[:12]}"
 
 
 def _teacher_id(logits_path: Path) -> str:
@@ -680,11 +719,24 @@ def check_onnx(
         raise SystemExit(f"fused ONNX differs from PyTorch by {diff:.3g}")
 
 
-def export(args: argparse.Namespace) -> None:
-    """ONNX (fused fp32 -> int8 dynamic, per channel), tokenizer.json and verifier.json."""
+def quantize_int8(fused: Path, out: Path) -> Path:
+    """The shipped int8 graph: weights int8 per channel, activations quantized per batch."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    quantize_dynamic(
+        fused,
+        out,
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # the fused operators (com.microsoft) carry no inferred output type
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    return out
+
+
+def export(args: argparse.Namespace) -> None:
+    """ONNX (fused fp32 -> int8 dynamic, per channel), tokenizer.json and verifier.json."""
     dest: Path = args.dest
     dest.mkdir(parents=True, exist_ok=True)
     model, tok = load_trained(args.pack, args.run, "cpu")
@@ -695,14 +747,7 @@ def export(args: argparse.Namespace) -> None:
     fused = fused_onnx(model, fp32, args.run / "model.fused.onnx")
     held = read_jsonl(args.data / "heldout.jsonl")
     check_onnx(model, tok, fused, held[:96], args.threads)
-    quantize_dynamic(
-        fused,
-        dest / "model.onnx",
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        # the fused operators (com.microsoft) carry no inferred output type
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
+    quantize_int8(fused, dest / "model.onnx")
     logits = onnx_logits(
         dest / "model.onnx",
         tok,
@@ -919,7 +964,7 @@ def run_all(args: argparse.Namespace) -> None:
         # it, trained here first by the same recipe and exported to WORK/teacher.
         dest, epochs = args.dest, args.epochs
         if args.teacher is None:
-            args.layers, args.dest = 0, work / "teacher"
+            args.layers, args.dest, args.init_from = 0, work / "teacher", None
             if not (args.dest / "verifier.json").exists():
                 train(args)
                 export(args)
@@ -929,6 +974,9 @@ def run_all(args: argparse.Namespace) -> None:
         args.dest, args.run, args.teacher_logits = dest, work / "student", args.out
         args.layers = args.distill_layers
         args.epochs = args.student_epochs if args.student_epochs else epochs
+        # --student-init teacher: the student's layers, pooler and head start as the
+        # teacher's (those --layer-pick keeps) instead of e5's.
+        args.init_from = args.teacher if args.student_init == "teacher" else None
     train(args)
     export(args)
     # The stacked support head (cross-encoder margin + the baseline's pair features),
@@ -968,6 +1016,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             help="distil: soft targets from train_verifier.py teacher-logits (one row per "
             "training row)",
         )
+        p.add_argument(
+            "--init-from",
+            type=Path,
+            default=None,
+            help="start from an exported model's weights (a directory with model.onnx built "
+            "on the same pack, e.g. the teacher) instead of the pack's e5",
+        )
         p.add_argument("--kd-alpha", type=float, default=0.5, help="weight of the soft loss")
         p.add_argument("--kd-temperature", type=float, default=2.0)
         p.add_argument("--save-every", type=int, default=100)
@@ -1002,6 +1057,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verifier.json) instead of training one",
     )
     p_all.add_argument("--student-epochs", type=float, default=0.0)
+    p_all.add_argument(
+        "--student-init",
+        choices=["pack", "teacher"],
+        default="pack",
+        help="with --distill-layers: start the student from e5 (the pack) or from the "
+        "teacher's own fine-tuned layers",
+    )
     p_all.add_argument(
         "--django",
         type=Path,
