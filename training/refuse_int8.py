@@ -115,7 +115,7 @@ def dequantized_model(path: Path) -> Any:
             want = tuple(wanted[name].shape)
             raise SystemExit(f"{path}: {name} has shape {array.shape}, expected {want}")
     model.load_state_dict(
-        {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, strict=False
+        {k: torch.from_numpy(np.array(v)) for k, v in state.items()}, strict=False
     )
     return model
 
