@@ -497,8 +497,6 @@ def teacher_logits(args: argparse.Namespace) -> Path:
         print(f"{out} exists: teacher logits done", file=sys.stderr)
         return out
     teacher: Path = args.teacher
-    meta = json.loads((teacher / "verifier.json").read_text())
-    onnx_sha = _sha256(teacher / "model.onnx")
     tok = Tokenizer.from_file(str(teacher / "tokenizer.json"))
     tok.no_padding()
     rows = read_jsonl(args.data / "train.jsonl")
@@ -516,9 +514,9 @@ def teacher_logits(args: argparse.Namespace) -> Path:
     np.save(tmp, lg)
     tmp.replace(out)
     record = {
-        "teacher": f"{meta['model_id']}@{onnx_sha[:12]}",
+        "teacher": _exported_id(teacher),  # as a student's config.json names --init-from
         "teacher_dir": str(teacher),
-        "model_onnx_sha256": onnx_sha,
+        "model_onnx_sha256": _sha256(teacher / "model.onnx"),
         "train_jsonl_sha256": _sha256(_existing(args.data / "train.jsonl")),
         "rows": len(rows),
         "seconds": round(time.time() - t0, 1),
