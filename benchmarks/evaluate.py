@@ -2,14 +2,16 @@
 
     OMP_NUM_THREADS=1 python benchmarks/evaluate.py [--models verifier,baseline,lexical]
         [--sets wice,frank,...] [--limit N] [--seed 7] [--json OUT]
-        [--cache DIR | --no-cache] [--speed-pairs 256]
+        [--cache DIR | --no-cache] [--speed-pairs 256] [--whole-claims]
 
 Per set (see ``sourcecheck.evaluate.suite`` for the list and each set's dev → test rule):
 the threshold is chosen on the dev part at maximum balanced accuracy and applied unchanged
 to the test part; balanced accuracy with a 95% bootstrap interval (1,000 resamples,
 threshold fixed), ROC AUC, expected calibration error of the support score, the confusion
 matrix, balanced accuracy at the scorer's own shipped threshold, and pairs/s and claims/s
-as measured while scoring that set. ``--limit N`` caps each part of each set at N rows
+as measured while scoring that set. A claim of several sentences scores the mean of its
+sentences' best supports (``--whole-claims``: the whole claim against each passage, as
+before 2026-12-05). ``--limit N`` caps each part of each set at N rows
 (a seeded sample). A speed probe per scorer follows: pairs/s of one batch of the first
 WiCE pairs with cold caches (for ``baseline``: a fresh embedder, nothing embedded yet).
 
@@ -37,6 +39,7 @@ os.environ.setdefault("SOURCECHECK_THREADS", os.environ["OMP_NUM_THREADS"])
 
 from sourcecheck.embed import Embedder
 from sourcecheck.evaluate import suite
+from sourcecheck.evaluate.metrics import PER_SENTENCE, WHOLE_CLAIM
 from sourcecheck.evaluate.userdata import Result
 from sourcecheck.score import Scorer, get_scorer
 from sourcecheck.score.baseline import BaselineScorer
@@ -68,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", default="/tmp/sourcecheck-emb/cache", help="embedding cache")
     parser.add_argument("--no-cache", action="store_true", help="embed everything afresh")
     parser.add_argument("--speed-pairs", type=int, default=256, help="pairs in the speed probe")
+    parser.add_argument(
+        "--whole-claims",
+        action="store_true",
+        help="score a claim of several sentences whole, not sentence by sentence",
+    )
     args = parser.parse_args(argv)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     names = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -94,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[model] = {}
         for s in sets:
             t = time.perf_counter()
-            results[model][s.name] = suite.evaluate_set(scorer, s)
+            results[model][s.name] = suite.evaluate_set(
+                scorer, s, per_sentence=not args.whole_claims
+            )
             if isinstance(embedder, DiskCachedEmbedder):
                 embedder.flush()
             r = results[model][s.name]
@@ -132,7 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"BAcc, AUC in %. {probed}. "
         f"OMP_NUM_THREADS={threads}, SOURCECHECK_THREADS={ort_threads}, "
-        f"limit={args.limit}, seed={args.seed}; {platform.machine()}, {os.cpu_count()} cores; "
+        f"limit={args.limit}, seed={args.seed}; claims of several sentences: "
+        f"{WHOLE_CLAIM if args.whole_claims else PER_SENTENCE}; "
+        f"{platform.machine()}, {os.cpu_count()} cores; "
         f"{time.perf_counter() - started:.0f} s in all. Run speed of baseline counts the "
         "embedding cache as it was."
     )
@@ -146,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
             "limit": args.limit,
             "seed": args.seed,
+            "claim_scoring": WHOLE_CLAIM if args.whole_claims else PER_SENTENCE,
             "threads": {"OMP_NUM_THREADS": threads, "SOURCECHECK_THREADS": ort_threads},
             "sets": {
                 s.name: {

@@ -22,6 +22,7 @@ from sourcecheck.evaluate.metrics import (
     document_scores,
     expected_calibration_error,
     roc_auc,
+    score_documents,
 )
 from sourcecheck.score.base import Pair, PairScore, Scorer
 
@@ -105,6 +106,37 @@ def test_document_score_is_max_over_passages_in_one_batch() -> None:
     assert document_score(scorer, "claim", []) == 0.0
     many = document_scores(scorer, [("c", ["a" * 10, "a"]), ("d", ["a" * 3])], batch_size=2)
     assert many == pytest.approx([0.10, 0.03])
+
+
+class _MentionScorer(Scorer):
+    """Support 1.0 when every word of the claim is in the passage, else 0.0."""
+
+    name = "test.mention.v1"
+
+    def score_batch(self, pairs: Sequence[Pair]) -> list[PairScore]:
+        def words(text: str) -> set[str]:
+            return set(text.lower().replace(".", " ").split())
+
+        return [PairScore(float(words(p.claim) <= words(p.passage))) for p in pairs]
+
+
+def test_a_claim_of_several_sentences_scores_the_mean_of_its_sentences() -> None:
+    passages = ["The bridge opened in 1964.", "Its tolls ended in 2001.", "Nothing else."]
+    claim = "The bridge opened in 1964. Its tolls ended in 2001. It was painted red."
+    scorer = _MentionScorer()
+    # each sentence finds its own passage; the third finds none: 2 of 3 sentences hold
+    scores, pairs = score_documents(scorer, [(claim, passages)])
+    assert scores == pytest.approx([2 / 3]) and pairs == 9
+    # whole, no one passage holds all of it
+    assert score_documents(scorer, [(claim, passages)], per_sentence=False) == ([0.0], 3)
+    # one sentence: the same either way
+    one = [("Its tolls ended in 2001.", passages)]
+    assert document_scores(scorer, one) == document_scores(scorer, one, per_sentence=False)
+    assert document_scores(scorer, one) == [1.0]
+    # a Swedish claim is cut with its own abbreviations ("bl.a." ends no sentence)
+    sv = "Bron öppnade bl.a. för bussar 1964. Avgifterna slopades 2001."
+    sv_passages = ["Bron öppnade bl.a. för bussar 1964.", "Avgifterna slopades 2001."]
+    assert document_scores(scorer, [(sv, sv_passages)], claim_language="sv") == [1.0]
 
 
 # -- passages ---------------------------------------------------------------------------

@@ -38,13 +38,17 @@ def data(tmp_path: Path) -> Path:
     return path
 
 
-def test_json_fields(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_fields(
+    data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCECHECK_MODEL", "baseline")  # the configured model is the default
     assert main(["evaluate", str(data), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     for key in ("balanced_accuracy", "auc", "threshold", "n", "pairs_per_second"):
         assert key in out
     assert out["n"] == 8
     assert out["model"] == "sourcecheck.baseline.v1"
+    assert out["claim_scoring"].startswith("mean over the claim's sentences")
     assert out["threshold_from"] == "the scorer's shipped threshold"
     assert out["auc"] >= 0.75  # these pairs are easy: a broken scorer would sit near 0.5
     c = out["confusion"]
@@ -67,6 +71,18 @@ def test_dev_threshold_and_side_by_side(
     assert all(r["balanced_accuracy"] >= 0.75 for r in results)
     assert main(["evaluate", str(data), "-m", "lexical"]) == 0
     assert "| sourcecheck.lexical.v1 | 8 |" in capsys.readouterr().out
+
+
+def test_default_model_is_the_shipped_verifier_and_whole_claims_is_recorded(
+    data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCECHECK_MODEL", raising=False)
+    monkeypatch.setenv("SOURCECHECK_CONFIG", str(data.parent / "no-config.toml"))
+    assert main(["evaluate", str(data), "--json", "--whole-claims"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["model"] == "sourcecheck.verifier.v1"
+    assert out["claim_scoring"] == "the whole claim's best passage"
+    assert out["auc"] >= 0.75
 
 
 @pytest.mark.parametrize(

@@ -28,28 +28,44 @@ def add_parser(sub: Any) -> None:
         dest="models",
         action="append",
         metavar="NAME",
-        help="verifier to measure (repeat to compare side by side; default: baseline)",
+        help="verifier to measure (repeat to compare side by side; default: the configured "
+        "model of `sourcecheck check`: config file, SOURCECHECK_MODEL, else the shipped verifier)",
     )
     p.add_argument(
         "--json",
         action="store_true",
         help="JSON to stdout: one object for one model, a list for several",
     )
+    p.add_argument(
+        "--whole-claims",
+        action="store_true",
+        help="score a claim of several sentences whole (default: each sentence against the "
+        "document, the claim's score the mean of theirs)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from sourcecheck.config import resolve_options
     from sourcecheck.evaluate.userdata import evaluate, markdown_table, read_items
     from sourcecheck.pipeline import scorer_for
 
     data = read_items(args.data)
     dev = read_items(args.dev) if args.dev else None
     results = []
-    for name in args.models or ["baseline"]:
+    for name in args.models or [resolve_options()[0].model]:
         scorer = scorer_for(name)
         print(f"sourcecheck: evaluating {name} on {len(data)} claims", file=sys.stderr)
-        results.append(evaluate(scorer, data, dev=dev, data_name=Path(args.data).name))
+        results.append(
+            evaluate(
+                scorer,
+                data,
+                dev=dev,
+                data_name=Path(args.data).name,
+                per_sentence=not args.whole_claims,
+            )
+        )
     if args.json:
         payload: object = (
             results[0].as_dict() if len(results) == 1 else [r.as_dict() for r in results]

@@ -156,6 +156,59 @@ def expected_calibration_error(labels: ArrayLike, probs: ArrayLike, bins: int = 
     return total / y.size
 
 
+#: How a claim of several sentences is scored (see :func:`score_documents`).
+PER_SENTENCE = "mean over the claim's sentences of each sentence's best passage"
+WHOLE_CLAIM = "the whole claim's best passage"
+
+
+def claim_parts(claim: str, language: str | None = None) -> list[str]:
+    """The sentences of ``claim`` as ``sourcecheck check`` splits an article (the claim
+    itself when it has one sentence)."""
+    from sourcecheck.segment import split_sentences
+
+    spans = split_sentences(claim, language)
+    if len(spans) < 2:
+        return [claim]
+    return [claim[start:end] for start, end in spans]
+
+
+def score_documents(
+    scorer: Scorer,
+    documents: Sequence[tuple[str, Sequence[str]]],
+    *,
+    claim_language: str | None = None,
+    passage_language: str | None = None,
+    batch_size: int = 512,
+    per_sentence: bool = True,
+) -> tuple[list[float], int]:
+    """Each claim's support by its document, and the number of pairs scored.
+
+    A sentence's support is the highest over the document's passages (0.0 for a document
+    without passages). With ``per_sentence`` (the default) a claim of several sentences is
+    cut as ``sourcecheck check`` cuts an article into claims, and its score is the mean of
+    its sentences' supports (SummaC-ZS, Laban et al. 2022: a summary sentence that no
+    passage supports pulls the score down by its share); otherwise the whole claim is one
+    query. One-sentence claims score the same either way."""
+    parts = [
+        claim_parts(claim, claim_language) if per_sentence else [claim] for claim, _ in documents
+    ]
+    pairs: list[Pair] = []
+    owner: list[tuple[int, int]] = []
+    for k, ((_, passages), sentences) in enumerate(zip(documents, parts, strict=True)):
+        for j, sentence in enumerate(sentences):
+            for passage in passages:
+                pairs.append(Pair(sentence, passage, claim_language, passage_language))
+                owner.append((k, j))
+    best = [[0.0] * len(sentences) for sentences in parts]
+    for start in range(0, len(pairs), batch_size):
+        chunk = pairs[start : start + batch_size]
+        for (k, j), score in zip(
+            owner[start : start + batch_size], scorer.score_batch(chunk), strict=True
+        ):
+            best[k][j] = max(best[k][j], score.support)
+    return [sum(b) / len(b) for b in best], len(pairs)
+
+
 def document_score(
     scorer: Scorer,
     claim: str,
@@ -163,14 +216,15 @@ def document_score(
     *,
     claim_language: str | None = None,
     passage_language: str | None = None,
+    per_sentence: bool = True,
 ) -> float:
-    """The support of ``claim`` by a document: the highest support over its passages,
-    scored in one batch (0.0 for a document without passages)."""
+    """The support of ``claim`` by a document (:func:`score_documents`), in one batch."""
     return document_scores(
         scorer,
         [(claim, passages)],
         claim_language=claim_language,
         passage_language=passage_language,
+        per_sentence=per_sentence,
     )[0]
 
 
@@ -181,19 +235,14 @@ def document_scores(
     claim_language: str | None = None,
     passage_language: str | None = None,
     batch_size: int = 512,
+    per_sentence: bool = True,
 ) -> list[float]:
-    """:func:`document_score` for many (claim, passages) at once, in batches of pairs."""
-    pairs: list[Pair] = []
-    owner: list[int] = []
-    for k, (claim, passages) in enumerate(documents):
-        for passage in passages:
-            pairs.append(Pair(claim, passage, claim_language, passage_language))
-            owner.append(k)
-    best = [0.0] * len(documents)
-    for start in range(0, len(pairs), batch_size):
-        chunk = pairs[start : start + batch_size]
-        for k, score in zip(
-            owner[start : start + batch_size], scorer.score_batch(chunk), strict=True
-        ):
-            best[k] = max(best[k], score.support)
-    return best
+    """:func:`score_documents` without the pair count."""
+    return score_documents(
+        scorer,
+        documents,
+        claim_language=claim_language,
+        passage_language=passage_language,
+        batch_size=batch_size,
+        per_sentence=per_sentence,
+    )[0]

@@ -16,7 +16,10 @@ verifier was not trained on (:func:`.datasets.swenli_heldout`; the ``baseline`` 
 SweNLI). Factcheck-GPT is a training set of both trained scorers
 and is listed for comparison only.
 
-A claim's score is the highest support over the passages of its document. Rows can be
+A claim's score is the highest support over the passages of its document; a claim of
+several sentences (most summaries in FRANK and SummaC polytope and summeval) is cut into
+them as ``sourcecheck check`` cuts an article, and scores the mean of its sentences'
+(:func:`.metrics.score_documents`; ``per_sentence=False`` scores it whole). Rows can be
 capped per part (``limit``: a seeded sample, so a quick run measures the same rows every
 time).
 """
@@ -33,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sourcecheck.evaluate import datasets as ds
-from sourcecheck.evaluate.metrics import best_threshold, document_scores
+from sourcecheck.evaluate.metrics import PER_SENTENCE, WHOLE_CLAIM, best_threshold, score_documents
 from sourcecheck.evaluate.userdata import Result, measure
 from sourcecheck.score.base import Pair, Scorer
 
@@ -165,27 +168,32 @@ def load_sets(
 
 
 def example_scores(
-    scorer: Scorer, examples: Sequence[ds.Example]
+    scorer: Scorer, examples: Sequence[ds.Example], *, per_sentence: bool = True
 ) -> tuple[list[float], int, float]:
     """Document scores of ``examples``, the number of pairs scored, and the seconds taken.
     A set's examples share their languages (the first example's are passed on)."""
     if not examples:
         return [], 0, 0.0
     started = time.perf_counter()
-    scores = document_scores(
+    scores, pairs = score_documents(
         scorer,
         [(e.claim, e.passages) for e in examples],
         claim_language=examples[0].language,
         passage_language=examples[0].premise_language,
+        per_sentence=per_sentence,
     )
-    return scores, sum(len(e.passages) for e in examples), time.perf_counter() - started
+    return scores, pairs, time.perf_counter() - started
 
 
-def evaluate_set(scorer: Scorer, evalset: EvalSet) -> Result:
+def evaluate_set(scorer: Scorer, evalset: EvalSet, *, per_sentence: bool = True) -> Result:
     """Threshold from the dev part (maximum balanced accuracy), measured on the test part;
     speed counts both parts."""
-    dev_scores, dev_pairs, dev_seconds = example_scores(scorer, evalset.dev)
-    test_scores, test_pairs, test_seconds = example_scores(scorer, evalset.test)
+    dev_scores, dev_pairs, dev_seconds = example_scores(
+        scorer, evalset.dev, per_sentence=per_sentence
+    )
+    test_scores, test_pairs, test_seconds = example_scores(
+        scorer, evalset.test, per_sentence=per_sentence
+    )
     threshold = best_threshold([e.label for e in evalset.dev], dev_scores)
     return measure(
         scorer,
@@ -197,6 +205,7 @@ def evaluate_set(scorer: Scorer, evalset: EvalSet) -> Result:
         pairs=dev_pairs + test_pairs,
         seconds=dev_seconds + test_seconds,
         claims=len(evalset.dev) + len(evalset.test),
+        claim_scoring=PER_SENTENCE if per_sentence else WHOLE_CLAIM,
     )
 
 

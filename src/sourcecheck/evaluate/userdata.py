@@ -2,7 +2,9 @@
 or a list of passages) and ``label`` (1 = supported, 0 = not).
 
 A document is read as passages (a string is cut with :func:`split_passages`); a claim's
-score is the highest support over its passages. The decision threshold is chosen on the
+score is the highest support over its passages, and a claim of several sentences scores
+the mean of its sentences' (:func:`.metrics.score_documents`; ``per_sentence=False``,
+``--whole-claims`` on the command line, scores it whole). The decision threshold is chosen on the
 dev data when there is some (maximum balanced accuracy) and applied unchanged to the test
 data; otherwise it is the scorer's own shipped threshold.
 """
@@ -18,13 +20,15 @@ from pathlib import Path
 from sourcecheck.errors import InputError
 from sourcecheck.evaluate.datasets import split_passages
 from sourcecheck.evaluate.metrics import (
+    PER_SENTENCE,
+    WHOLE_CLAIM,
     balanced_accuracy,
     best_threshold,
     bootstrap_ci,
     confusion,
-    document_scores,
     expected_calibration_error,
     roc_auc,
+    score_documents,
 )
 from sourcecheck.score import Scorer
 
@@ -59,6 +63,8 @@ class Result:
     #: Balanced accuracy at the scorer's own shipped threshold (how well that transfers).
     shipped_threshold: float = float("nan")
     balanced_accuracy_shipped: float = float("nan")
+    #: How a claim of several sentences was scored (metrics.PER_SENTENCE or WHOLE_CLAIM).
+    claim_scoring: str = PER_SENTENCE
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -75,6 +81,7 @@ def measure(
     pairs: int,
     seconds: float,
     claims: int | None = None,
+    claim_scoring: str = PER_SENTENCE,
 ) -> Result:
     """Every figure of a :class:`Result` from ready-made document scores (``pairs`` scored
     in ``seconds``; ``claims``: how many claims that took, default ``len(labels)``)."""
@@ -101,6 +108,7 @@ def measure(
         claims_per_second=round(claims / seconds, 2) if seconds > 0 else float("inf"),
         shipped_threshold=round(float(shipped), 4),
         balanced_accuracy_shipped=round(balanced_accuracy(labels, scores, shipped), 4),
+        claim_scoring=claim_scoring,
     )
 
 
@@ -144,11 +152,15 @@ def read_items(path: str | Path) -> list[Item]:
     return items
 
 
-def score_items(scorer: Scorer, items: Sequence[Item]) -> tuple[list[float], int, float]:
+def score_items(
+    scorer: Scorer, items: Sequence[Item], *, per_sentence: bool = True
+) -> tuple[list[float], int, float]:
     """Document scores, the number of pairs scored, and the seconds it took."""
     started = time.perf_counter()
-    scores = document_scores(scorer, [(i.claim, i.passages) for i in items])
-    return scores, sum(len(i.passages) for i in items), time.perf_counter() - started
+    scores, pairs = score_documents(
+        scorer, [(i.claim, i.passages) for i in items], per_sentence=per_sentence
+    )
+    return scores, pairs, time.perf_counter() - started
 
 
 def evaluate(
@@ -157,12 +169,13 @@ def evaluate(
     *,
     dev: Sequence[Item] | None = None,
     data_name: str = "data",
+    per_sentence: bool = True,
 ) -> Result:
     """Measure ``scorer`` on ``data`` (threshold from ``dev`` when given)."""
     labels = [i.label for i in data]
-    scores, pairs, seconds = score_items(scorer, data)
+    scores, pairs, seconds = score_items(scorer, data, per_sentence=per_sentence)
     if dev:
-        dev_scores, _, _ = score_items(scorer, dev)
+        dev_scores, _, _ = score_items(scorer, dev, per_sentence=per_sentence)
         threshold = best_threshold([i.label for i in dev], dev_scores)
         origin = "dev (max balanced accuracy)"
     else:
@@ -177,6 +190,7 @@ def evaluate(
         data_name=data_name,
         pairs=pairs,
         seconds=seconds,
+        claim_scoring=PER_SENTENCE if per_sentence else WHOLE_CLAIM,
     )
 
 
