@@ -2,7 +2,7 @@
 (the shipped ``model.onnx``, and any other ONNX file given) and through plain PyTorch.
 
     OMP_NUM_THREADS=1 python benchmarks/verifier_speed.py [--model DIR] [--threads 1,2]
-        [--torch HF_DIR] [--onnx OTHER.onnx ...] [--batch 16] [--seconds 10]
+        [--torch HF_DIR] [--onnx OTHER.onnx ...] [--batch 16] [--seconds 10] [--bf16]
 
 The pairs are real SweNLI dev and SNLI dev premises and hypotheses, tokenized by the
 model's own tokenizer; the premise is lengthened with the next premises and cut so that
@@ -21,6 +21,10 @@ pairs after it, as in a check, where retrieval has embedded claims and passages 
 no PyTorch form of the shipped model exists, pass a model of the same architecture (e.g.
 the converted multilingual-e5-small with a fresh head): speed depends on the architecture,
 not on the weights, and the output says which model each row ran.
+
+``--bf16`` adds the ``verifier-bf16`` runtime (:mod:`sourcecheck.score.torch_runtime`): the
+model's own int8 weights dequantized into PyTorch and run in bfloat16, raw and through the
+scorer, and beside it the same dequantized model in plain PyTorch float32.
 """
 
 from __future__ import annotations
@@ -136,6 +140,22 @@ def torch_runner(path: Path, threads: int) -> tuple[Callable[[Ids], Any], str]:
     return run, f"PyTorch {torch.__version__} fp32 {path} ({params / 1e6:.1f}M parameters)"
 
 
+def dequantized_runner(path: Path, threads: int, bf16: bool) -> tuple[Callable[[Ids], Any], str]:
+    """``path``'s int8 weights in PyTorch, as ``verifier-bf16`` runs them (or in float32)."""
+    import torch
+
+    from sourcecheck.score.torch_runtime import TorchSession, dequantized_bert
+
+    dtype = torch.bfloat16 if bf16 else torch.float32
+    session = TorchSession(dequantized_bert(path), dtype, threads)
+
+    def run(ids: Ids) -> Any:
+        return session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+
+    what = "bfloat16 (the verifier-bf16 runtime)" if bf16 else "float32 (plain PyTorch)"
+    return run, f"PyTorch {torch.__version__} {what}: {path}'s weights, dequantized"
+
+
 def scorer_runner(scorer: VerifierScorer, pairs: Sequence[Pair]) -> Callable[[Ids], Any]:
     """``score_batch`` on the pairs whose positions are in the first column of ``ids``."""
     return lambda ids: scorer.score_batch([pairs[int(i)] for i in ids[:, 0]])
@@ -151,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--pairs", type=int, default=64, help="distinct inputs per length")
+    parser.add_argument(
+        "--bf16", action="store_true", help="add the verifier-bf16 runtime and its fp32 twin"
+    )
     args = parser.parse_args(argv)
     threads = [int(t) for t in args.threads.split(",")]
     lengths = [int(n) for n in args.lengths.split(",")]
@@ -166,24 +189,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         engines += [ort_runner(p, n_threads) for p in args.onnx]
         if args.torch is not None:
             engines.append(torch_runner(args.torch, n_threads))
+        if args.bf16:
+            shipped = scorer.loaded.directory / "model.onnx"
+            engines.append(dequantized_runner(shipped, n_threads, bf16=True))
+            engines.append(dequantized_runner(shipped, n_threads, bf16=False))
         for run, label in engines:
             for n in lengths:
                 value = rate(run, inputs[n][0], args.batch, args.seconds)
                 print(f"| {label} | {n_threads} | {n} | {value:.1f} |", flush=True)
-        for n in lengths:
-            run = scorer_runner(scorer, inputs[n][1])
-            positions = np.arange(len(inputs[n][1]), dtype=np.int64)[:, None]
-            started = time.perf_counter()
-            for s in range(0, len(positions), args.batch):  # first pass: nothing cached
-                run(positions[s : s + args.batch])
-            first = len(positions) / (time.perf_counter() - started)
-            value = rate(run, positions, args.batch, args.seconds)
-            for what, v in (("first pass", first), ("features cached", value)):
-                print(
-                    f"| scorer (VerifierScorer.score_batch, text in; {what}) | {n_threads} "
-                    f"| ~{n} | {v:.1f} |",
-                    flush=True,
+        scorers = [("onnx", scorer)]
+        if args.bf16:
+            scorers.append(
+                (
+                    "torch-bf16",
+                    VerifierScorer(
+                        directory, threads=n_threads, runtime="torch-bf16", batch_size=args.batch
+                    ),
                 )
+            )
+        for runtime, one in scorers:
+            for n in lengths:
+                run = scorer_runner(one, inputs[n][1])
+                positions = np.arange(len(inputs[n][1]), dtype=np.int64)[:, None]
+                started = time.perf_counter()
+                for s in range(0, len(positions), args.batch):  # first pass: nothing cached
+                    run(positions[s : s + args.batch])
+                first = len(positions) / (time.perf_counter() - started)
+                value = rate(run, positions, args.batch, args.seconds)
+                for what, v in (("first pass", first), ("features cached", value)):
+                    print(
+                        f"| scorer (VerifierScorer.score_batch, runtime {runtime}, text in; "
+                        f"{what}) | {n_threads} | ~{n} | {v:.1f} |",
+                        flush=True,
+                    )
     load = os.getloadavg()
     print(
         f"\nbatch {args.batch}, ≥{args.seconds:.0f} s per row after a warm-up batch; "

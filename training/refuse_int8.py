@@ -32,92 +32,12 @@ import train_verifier as tv  # noqa: E402
 
 
 def dequantized_model(path: Path) -> Any:
-    """The classifier whose weights the int8 ONNX file holds: the unfused export or the
-    fused one; sizes and layers are read from the graph. Biases and LayerNorms are found by
-    their parameter names, which the exporter keeps unless two tensors are equal (an
-    untrained model's): then this stops, naming the missing ones."""
-    import onnx
-    import torch
-    import transformers
-    from onnx import numpy_helper
+    """The classifier whose weights the int8 ONNX file holds (fused or unfused export):
+    :func:`sourcecheck.score.torch_runtime.dequantized_bert`, which the ``verifier-bf16``
+    runtime uses too."""
+    from sourcecheck.score.torch_runtime import dequantized_bert
 
-    graph = onnx.load(str(path)).graph
-    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-
-    def weight(base: str) -> np.ndarray:
-        q = arrays[base + "_quantized"].astype(np.float32)
-        zero = arrays[base + "_zero_point"].astype(np.float32)
-        return (q - zero) * arrays[base + "_scale"]  # type: ignore[no-any-return]
-
-    # MatMulInteger weights in graph order: per layer query, key, value, attention output,
-    # intermediate, output; then the pooler and the classifier. In the fused graph the
-    # query, key and value are one QAttention weight per layer (Attention_k_qkv_weight,
-    # their columns side by side) and the other four stay MatMulInteger.
-    matmuls = [
-        n.input[1].removesuffix("_quantized") for n in graph.node if n.op_type == "MatMulInteger"
-    ]
-    fused = any(n.op_type == "QAttention" for n in graph.node)
-    layers = (len(matmuls) - 2) // (3 if fused else 6)
-    vocab = arrays["inner.bert.embeddings.word_embeddings.weight_quantized"].shape[0]
-    positions, hidden = arrays["inner.bert.embeddings.position_embeddings.weight_quantized"].shape
-    heads = [  # the fused graph says; the unfused one is multilingual-e5-small's 12
-        a.i for n in graph.node if n.op_type == "QAttention" for a in n.attribute
-        if a.name == "num_heads"
-    ] or [12]  # fmt: skip
-    config = transformers.BertConfig(
-        vocab_size=vocab,
-        hidden_size=hidden,
-        num_hidden_layers=layers,
-        num_attention_heads=heads[0],
-        intermediate_size=arrays[matmuls[1 if fused else 4] + "_quantized"].shape[1],
-        max_position_embeddings=positions,
-        type_vocab_size=2,
-        layer_norm_eps=1e-12,
-        pad_token_id=1,
-        num_labels=3,
-        hidden_act="gelu",
-    )
-    model = transformers.BertForSequenceClassification(config).eval()
-    wanted = model.state_dict()
-    state: dict[str, np.ndarray] = {}
-    for kind in ("word", "position", "token_type"):
-        name = f"bert.embeddings.{kind}_embeddings.weight"
-        state[name] = weight("inner." + name)
-    if fused:  # QEmbedLayerNormalization holds the embeddings' LayerNorm quantized as well
-        for part in ("weight", "bias"):
-            name = f"bert.embeddings.LayerNorm.{part}"
-            state[name] = weight("inner." + name)
-        for k in range(layers):
-            qkv = weight(f"Attention_{k}_qkv_weight").T  # (3 * hidden, hidden): q, k, v
-            bias = arrays[f"Attention_{k}_qkv_bias"]
-            for at, part in enumerate(("query", "key", "value")):
-                name = f"bert.encoder.layer.{k}.attention.self.{part}"
-                state[name + ".weight"] = qkv[at * hidden : (at + 1) * hidden]
-                state[name + ".bias"] = bias[at * hidden : (at + 1) * hidden]
-    for name, array in arrays.items():
-        plain = name.removeprefix("inner.")
-        if plain in wanted and not name.endswith(("_quantized", "_scale", "_zero_point")):
-            state[plain] = array
-    parts = ("attention.output.dense", "intermediate.dense", "output.dense")
-    if not fused:
-        parts = ("attention.self.query", "attention.self.key", "attention.self.value", *parts)
-    names = [f"bert.encoder.layer.{k}.{part}" for k in range(layers) for part in parts] + [
-        "bert.pooler.dense",
-        "classifier",
-    ]
-    for name, base in zip(names, matmuls, strict=True):
-        state[name + ".weight"] = weight(base).T
-    missing = {k for k in wanted if k not in state and not k.endswith("position_ids")}
-    if missing:
-        raise SystemExit(f"{path}: no weights for {sorted(missing)[:5]}")
-    for name, array in state.items():
-        if tuple(wanted[name].shape) != array.shape:
-            want = tuple(wanted[name].shape)
-            raise SystemExit(f"{path}: {name} has shape {array.shape}, expected {want}")
-    model.load_state_dict(
-        {k: torch.from_numpy(np.array(v)) for k, v in state.items()}, strict=False
-    )
-    return model
+    return dequantized_bert(path)
 
 
 def main(argv: list[str] | None = None) -> int:

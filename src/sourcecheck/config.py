@@ -21,7 +21,8 @@ ENV_PREFIX = "SOURCECHECK_"
 @dataclass(frozen=True)
 class Options:
     #: Verifier backend: ``verifier`` (the model shipped in the package),
-    #: ``verifier:PATH``, ``baseline``, ``lexical``, ``hf:MODEL``, ``llm:MODEL``.
+    #: ``verifier:PATH``, ``verifier-bf16[:PATH]`` (the same model run by PyTorch in
+    #: bfloat16), ``baseline``, ``lexical``, ``hf:MODEL``, ``llm:MODEL``.
     model: str = "verifier"
     #: Passages proposed by search per claim (the cited place is added on top).
     top_k: int = 8

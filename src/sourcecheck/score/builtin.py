@@ -1,7 +1,7 @@
 """The built-in scorer backends, registered exactly as a plug-in would register its own.
 
 Each factory imports its module on use, so ``--model baseline`` never imports torch (nor does
-``verifier``, which runs on onnxruntime).
+``verifier``, which runs on onnxruntime; ``verifier-bf16`` runs the same model by torch).
 """
 
 from __future__ import annotations
@@ -29,6 +29,14 @@ def _verifier(arg: str) -> Scorer:
 
     # verifier = the model shipped in the package; verifier:PATH = a directory of that format
     return VerifierScorer(arg or None)
+
+
+@register("verifier-bf16")
+def _verifier_bf16(arg: str) -> Scorer:
+    from sourcecheck.score.verifier import VerifierScorer
+
+    # the same model, its weights run by PyTorch in bfloat16 (fast on CPUs with AMX)
+    return VerifierScorer(arg or None, runtime="torch-bf16")
 
 
 @register("lexical")

@@ -38,7 +38,10 @@ pair's score would depend on the other pairs and the padding beside it (measured
 support between batches of 32 and 1 on FRANK pairs), and batching did not make onnxruntime
 faster on this 2-core CPU (27.6 vs 30.6 pairs/s at 128 tokens, 10.9 vs 12.4 at 256, one
 thread, batch 16 vs 1). A float model batches deterministically: pass ``batch_size``.
-Nothing here imports torch.
+
+``runtime="torch-bf16"`` (the ``verifier-bf16`` backend) runs the same weights through
+PyTorch in bfloat16 instead (:mod:`.torch_runtime`), 16 windows a batch by default; the
+default runtime, ``onnx``, never imports torch.
 """
 
 from __future__ import annotations
@@ -278,9 +281,11 @@ class LoadedVerifier:
     pad_id: int
     specials: int
     threads: int
+    #: ``onnx`` (onnxruntime runs model.onnx) or ``torch-bf16`` (:mod:`.torch_runtime`).
+    runtime: str = "onnx"
 
 
-_LOADED: dict[tuple[Path, int], LoadedVerifier] = {}
+_LOADED: dict[tuple[Path, int, str], LoadedVerifier] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -295,10 +300,14 @@ def _one_line(exc: BaseException) -> str:
 
 
 def load_verifier(
-    directory: str | Path | None = None, threads: int | None = None
+    directory: str | Path | None = None, threads: int | None = None, runtime: str = "onnx"
 ) -> LoadedVerifier:
     """Load (once per process) the model directory ``directory`` (the packaged one by
-    default) for ``threads`` onnxruntime threads."""
+    default) for ``threads`` threads of ``runtime`` (``onnx`` or ``torch-bf16``)."""
+    from sourcecheck.score.torch_runtime import RUNTIMES
+
+    if runtime not in RUNTIMES:
+        raise ConfigError(f"unknown verifier runtime {runtime!r}; known: {', '.join(RUNTIMES)}")
     packaged = directory is None
     where = default_model_dir() if directory is None else Path(directory).expanduser()
     n_threads = resolve_threads(threads)
@@ -309,11 +318,11 @@ def load_verifier(
                 "sourcecheck, or choose another model (--model baseline)"
             )
         raise ModelError(f"verifier model {str(where)!r}: no such directory")
-    key = (where.resolve(), n_threads)
+    key = (where.resolve(), n_threads, runtime)
     with _LOAD_LOCK:
         loaded = _LOADED.get(key)
         if loaded is None:
-            loaded = _load(key[0], n_threads)
+            loaded = _load(key[0], n_threads, runtime)
             _LOADED[key] = loaded
         return loaded
 
@@ -332,7 +341,7 @@ def onnx_session(path: Path, threads: int) -> Any:
     return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def _load(where: Path, threads: int) -> LoadedVerifier:
+def _load(where: Path, threads: int, runtime: str = "onnx") -> LoadedVerifier:
     missing = [name for name in MODEL_FILES if not (where / name).is_file()]
     if missing:
         raise ModelError(
@@ -355,19 +364,28 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
     tokenizer.no_truncation()
     tokenizer.no_padding()
     model_path = where / "model.onnx"
-    try:
-        session = onnx_session(model_path, threads)
-    except Exception as exc:  # onnxruntime's errors share no base class short of Exception
-        raise ModelError(
-            f"{model_path}: cannot be loaded by onnxruntime ({_one_line(exc)})"
-        ) from exc
-    inputs = tuple(i.name for i in session.get_inputs())
+    if runtime != "onnx":
+        from sourcecheck.score.torch_runtime import torch_session
+
+        session: Any = torch_session(model_path, runtime, threads)
+    else:
+        try:
+            session = onnx_session(model_path, threads)
+        except Exception as exc:  # onnxruntime's errors share no base class short of Exception
+            raise ModelError(
+                f"{model_path}: cannot be loaded by onnxruntime ({_one_line(exc)})"
+            ) from exc
+    inputs = (
+        tuple(session.input_names)
+        if runtime != "onnx"
+        else tuple(i.name for i in session.get_inputs())
+    )
     unknown = [n for n in inputs if n not in ("input_ids", "attention_mask", "token_type_ids")]
     if unknown or "input_ids" not in inputs:
         raise ModelError(
             f"{model_path}: expected inputs input_ids and attention_mask, found {', '.join(inputs)}"
         )
-    outputs = [o.name for o in session.get_outputs()]
+    outputs = ["logits"] if runtime != "onnx" else [o.name for o in session.get_outputs()]
     if "logits" not in outputs:
         raise ModelError(f"{model_path}: no output named 'logits' (found {', '.join(outputs)})")
     digests = {name: _sha256(where / name) for name in MODEL_FILES}  # each file read once
@@ -388,6 +406,7 @@ def _load(where: Path, threads: int) -> LoadedVerifier:
         pad_id=int(pad_id),
         specials=specials,
         threads=threads,
+        runtime=runtime,
     )
 
 
@@ -445,9 +464,10 @@ class VerifierScorer(Scorer):
     """The shipped verifier (or another directory of the same format) as a :class:`Scorer`.
 
     ``directory``: the model directory (default: the packaged one). ``threads``: onnxruntime
-    threads (default ``$SOURCECHECK_THREADS`` or all cores). ``batch_size``: windows per
-    onnxruntime call (1 by default: see the module docstring for why). ``overlap``: fraction
-    of a window's passage tokens repeated in the next.
+    (or torch) threads (default ``$SOURCECHECK_THREADS`` or all cores). ``runtime``: ``onnx``
+    or ``torch-bf16``. ``batch_size``: windows per model call (default 1 for ``onnx``, see
+    the module docstring for why; 16 for ``torch-bf16``). ``overlap``: fraction of a
+    window's passage tokens repeated in the next.
     ``embedder``: for a stacked model's dense features (default: the process-wide one).
     """
 
@@ -456,23 +476,31 @@ class VerifierScorer(Scorer):
         directory: str | Path | None = None,
         *,
         threads: int | None = None,
-        batch_size: int = 1,
+        runtime: str = "onnx",
+        batch_size: int | None = None,
         overlap: float = 0.25,
         embedder: TextEmbedder | None = None,
     ) -> None:
+        if batch_size is None:
+            batch_size = 1 if runtime == "onnx" else 16
         if batch_size < 1:
             raise ConfigError(f"batch_size must be at least 1, not {batch_size}")
         if not 0.0 <= overlap < 1.0:
             raise ConfigError(f"overlap must be in [0, 1), not {overlap}")
-        self.loaded = load_verifier(directory, threads)
+        self.loaded = load_verifier(directory, threads, runtime)
         config = self.loaded.config
+        self.runtime = runtime
         self.batch_size = batch_size
         self.overlap = overlap
         self.embedder = embedder
-        self.name = f"sourcecheck.verifier.v{config.version}"
+        suffix = "" if runtime == "onnx" else "-bf16"
+        self.name = f"sourcecheck.verifier{suffix}.v{config.version}"
         # The fingerprint keeps apart two directories that share a model_id, and a model
-        # whose calibration or stack changed (the score caches are keyed by model_id).
+        # whose calibration or stack changed (the score caches are keyed by model_id); the
+        # runtime, scores that differ in rounding.
         self.model_id = f"{config.model_id}@{self.loaded.fingerprint[:12]}"
+        if runtime != "onnx":
+            self.model_id += f"+{runtime}"
         self.max_length = config.max_length
         self.support_threshold = config.thresholds["support"]
         self.partial_threshold = config.thresholds["partial"]
@@ -498,6 +526,7 @@ class VerifierScorer(Scorer):
             stack=list(config.stack.features) if config.stack else None,
             windows={"overlap": self.overlap, "aggregate": "max over windows"},
             threads=self.loaded.threads,
+            runtime=self.runtime,
             batch_size=self.batch_size,
             trained_on=_trained_on(training),
         )
