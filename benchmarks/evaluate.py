@@ -49,15 +49,16 @@ DEFAULT_MODELS = "verifier,baseline,lexical"
 
 
 def make_scorer(name: str, embedder: TextEmbedder | None) -> Scorer:
-    """The scorer ``name`` (any registered name); ``baseline`` and ``verifier`` get
-    ``embedder`` for their dense features."""
+    """The scorer ``name`` (any registered name); ``baseline``, ``verifier`` and
+    ``verifier-bf16`` get ``embedder`` for their dense features."""
     if name == "baseline":
         return BaselineScorer(embedder=embedder)
     prefix, _, arg = name.partition(":")
-    if prefix == "verifier":
+    if prefix in ("verifier", "verifier-bf16"):
         from sourcecheck.score.verifier import VerifierScorer
 
-        return VerifierScorer(arg or None, embedder=embedder)
+        runtime = "onnx" if prefix == "verifier" else "torch-bf16"
+        return VerifierScorer(arg or None, runtime=runtime, embedder=embedder)
     return get_scorer(name)
 
 
