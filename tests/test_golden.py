@@ -143,3 +143,22 @@ def test_verifier_golden_long_passage() -> None:
     assert score.truncated is False
     assert score.support == pytest.approx(LONG_GOLDEN[0], abs=SCORE_TOLERANCE)
     assert score.contradiction == pytest.approx(LONG_GOLDEN[1], abs=2e-3)
+
+
+def test_verifier_bf16_golden_scores_follow_the_float_model() -> None:
+    """``verifier-bf16`` runs the shipped weights in bfloat16: on the golden pairs (and the
+    long one, in several windows) its scores stay within bfloat16's rounding of the same
+    weights in float32, on any CPU (these pairs: within 0.01 where measured)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("onnx")
+    from sourcecheck.score.verifier import VerifierScorer
+
+    bf16 = get_scorer("verifier-bf16")
+    fp32 = VerifierScorer(runtime="torch-fp32")
+    pairs = [Pair(c, p, cl, pl) for c, p, cl, pl, _, _ in GOLDEN]
+    pairs.append(Pair(LONG_CLAIM, LONG_PASSAGE, "en", "sv"))
+    got_all, want_all = bf16.score_batch(pairs), fp32.score_batch(pairs)
+    for pair, got, want in zip(pairs, got_all, want_all, strict=True):
+        assert got.support == pytest.approx(want.support, abs=0.05), pair.claim
+        assert got.contradiction == pytest.approx(want.contradiction, abs=0.05), pair.claim

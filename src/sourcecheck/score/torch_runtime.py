@@ -30,8 +30,10 @@ import numpy.typing as npt
 
 from sourcecheck.errors import ConfigError, ModelError
 
-#: Runtimes a verifier directory can be run with (``onnx`` is the default one).
-RUNTIMES = ("onnx", "torch-bf16")
+#: Runtimes a verifier directory can be run with (``onnx`` is the default one;
+#: ``torch-fp32``, the same weights in plain float32 PyTorch, is the reference the other two
+#: are measured against).
+RUNTIMES = ("onnx", "torch-bf16", "torch-fp32")
 INSTALL_HINT = "verifier-bf16 needs torch, transformers and onnx: pip install 'sourcecheck[hf]'"
 
 
@@ -174,11 +176,13 @@ class TorchSession:
 
 
 def torch_session(path: Path, runtime: str, threads: int) -> TorchSession:
-    """A :class:`TorchSession` of the weights in ``path`` for ``runtime`` (``torch-bf16``)."""
-    if runtime != "torch-bf16":
+    """A :class:`TorchSession` of the weights in ``path`` for ``runtime`` (``torch-bf16``
+    or ``torch-fp32``)."""
+    if runtime not in RUNTIMES[1:]:
         raise ConfigError(f"unknown verifier runtime {runtime!r}; known: {', '.join(RUNTIMES)}")
     try:
         import torch
     except ImportError as exc:
         raise ConfigError(INSTALL_HINT) from exc
-    return TorchSession(dequantized_bert(path), torch.bfloat16, threads)
+    dtype = torch.bfloat16 if runtime == "torch-bf16" else torch.float32
+    return TorchSession(dequantized_bert(path), dtype, threads)

@@ -303,7 +303,7 @@ def load_verifier(
     directory: str | Path | None = None, threads: int | None = None, runtime: str = "onnx"
 ) -> LoadedVerifier:
     """Load (once per process) the model directory ``directory`` (the packaged one by
-    default) for ``threads`` threads of ``runtime`` (``onnx`` or ``torch-bf16``)."""
+    default) for ``threads`` threads of ``runtime`` (one of ``torch_runtime.RUNTIMES``)."""
     from sourcecheck.score.torch_runtime import RUNTIMES
 
     if runtime not in RUNTIMES:
@@ -464,10 +464,10 @@ class VerifierScorer(Scorer):
     """The shipped verifier (or another directory of the same format) as a :class:`Scorer`.
 
     ``directory``: the model directory (default: the packaged one). ``threads``: onnxruntime
-    (or torch) threads (default ``$SOURCECHECK_THREADS`` or all cores). ``runtime``: ``onnx``
-    or ``torch-bf16``. ``batch_size``: windows per model call (default 1 for ``onnx``, see
-    the module docstring for why; 16 for ``torch-bf16``). ``overlap``: fraction of a
-    window's passage tokens repeated in the next.
+    (or torch) threads (default ``$SOURCECHECK_THREADS`` or all cores). ``runtime``: ``onnx``,
+    ``torch-bf16`` or ``torch-fp32`` (:mod:`.torch_runtime`). ``batch_size``: windows per
+    model call (default 1 for ``onnx``, see the module docstring for why; 16 for the torch
+    runtimes). ``overlap``: fraction of a window's passage tokens repeated in the next.
     ``embedder``: for a stacked model's dense features (default: the process-wide one).
     """
 
@@ -493,7 +493,7 @@ class VerifierScorer(Scorer):
         self.batch_size = batch_size
         self.overlap = overlap
         self.embedder = embedder
-        suffix = "" if runtime == "onnx" else "-bf16"
+        suffix = {"onnx": "", "torch-bf16": "-bf16"}.get(runtime, "-" + runtime)
         self.name = f"sourcecheck.verifier{suffix}.v{config.version}"
         # The fingerprint keeps apart two directories that share a model_id, and a model
         # whose calibration or stack changed (the score caches are keyed by model_id); the
