@@ -17,6 +17,7 @@ from sourcecheck.evaluate.metrics import (
     balanced_accuracy,
     best_threshold,
     bootstrap_ci,
+    claim_parts,
     confusion,
     document_score,
     document_scores,
@@ -137,6 +138,9 @@ def test_a_claim_of_several_sentences_scores_the_mean_of_its_sentences() -> None
     sv = "Bron öppnade bl.a. för bussar 1964. Avgifterna slopades 2001."
     sv_passages = ["Bron öppnade bl.a. för bussar 1964.", "Avgifterna slopades 2001."]
     assert document_scores(scorer, [(sv, sv_passages)], claim_language="sv") == [1.0]
+    # lower-cased summaries (FRANK, SummaC) are cut too
+    lower = "the bridge opened in 1964 . its tolls ended in 2001 ."
+    assert claim_parts(lower) == ["the bridge opened in 1964 .", "its tolls ended in 2001 ."]
 
 
 # -- passages ---------------------------------------------------------------------------

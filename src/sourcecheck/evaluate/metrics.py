@@ -162,11 +162,14 @@ WHOLE_CLAIM = "the whole claim's best passage"
 
 
 def claim_parts(claim: str, language: str | None = None) -> list[str]:
-    """The sentences of ``claim`` as ``sourcecheck check`` splits an article (the claim
-    itself when it has one sentence)."""
-    from sourcecheck.segment import split_sentences
+    """The sentences of ``claim`` (the claim itself when it has one), cut as documents are
+    cut into passages (:func:`.datasets.sentence_spans`, sentencex). Not the pipeline's
+    :func:`sourcecheck.segment.split_sentences`: that one joins a sentence that starts in
+    lower case to the one before (an abbreviation, in real text), and the summaries of
+    FRANK and SummaC are lower-cased ("... north carolina . the home featured ...")."""
+    from sourcecheck.evaluate.datasets import sentence_spans
 
-    spans = split_sentences(claim, language)
+    spans = sentence_spans(claim, language)
     if len(spans) < 2:
         return [claim]
     return [claim[start:end] for start, end in spans]
@@ -185,10 +188,11 @@ def score_documents(
 
     A sentence's support is the highest over the document's passages (0.0 for a document
     without passages). With ``per_sentence`` (the default) a claim of several sentences is
-    cut as ``sourcecheck check`` cuts an article into claims, and its score is the mean of
-    its sentences' supports (SummaC-ZS, Laban et al. 2022: a summary sentence that no
-    passage supports pulls the score down by its share); otherwise the whole claim is one
-    query. One-sentence claims score the same either way."""
+    cut into them (:func:`claim_parts`), as ``sourcecheck check`` checks an article sentence
+    by sentence, and its score is the mean of its sentences' supports (SummaC-ZS, Laban et
+    al. 2022: a summary sentence that no passage supports pulls the score down by its
+    share); otherwise the whole claim is one query. One-sentence claims score the same
+    either way."""
     parts = [
         claim_parts(claim, claim_language) if per_sentence else [claim] for claim, _ in documents
     ]

@@ -18,10 +18,10 @@ and is listed for comparison only.
 
 A claim's score is the highest support over the passages of its document; a claim of
 several sentences (most summaries in FRANK and SummaC polytope and summeval) is cut into
-them as ``sourcecheck check`` cuts an article, and scores the mean of its sentences'
-(:func:`.metrics.score_documents`; ``per_sentence=False`` scores it whole). Rows can be
-capped per part (``limit``: a seeded sample, so a quick run measures the same rows every
-time).
+them (``sourcecheck check`` checks an article sentence by sentence), and scores the mean of
+its sentences' (:func:`.metrics.score_documents`; ``per_sentence=False`` scores it
+whole). Rows can be capped per part (``limit``: a seeded sample, so a quick run measures
+the same rows every time).
 """
 
 from __future__ import annotations
