@@ -198,3 +198,82 @@ def test_a_student_starts_from_the_exported_teachers_weights(tmp_path: Path) -> 
     other = _tiny_bert(2)  # a teacher of another shape is refused
     with pytest.raises(SystemExit, match="not the pack's architecture"):
         tv.init_from_exported(other, teacher)
+
+
+def _matrix_weights(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(weight, zero point) of every MatMulInteger and QAttention in the graph at ``path``."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    slots = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}
+    return [
+        (arrays[node.input[slots[node.op_type][0]]], arrays[node.input[slots[node.op_type][1]]])
+        for node in graph.node
+        if node.op_type in slots
+    ]
+
+
+def test_int8_weights_are_stored_unsigned_with_the_same_values(tmp_path: Path) -> None:
+    """onnxruntime's int8 x int8 kernel saturates on CPUs without VNNI: the export stores
+    the matrix weights as uint8 (q + 128, zero point 128), and unsigned_int8.py rewrites an
+    older signed export the same way, leaving every dequantized weight as it was."""
+    import json
+
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tv = _script()
+    unsigned = load_script("training/unsigned_int8.py", "unsigned_int8_under_test")
+    model = _tiny_bert(2)
+    with torch.no_grad():  # distinct, larger weights, as a trained model's are
+        for p in model.parameters():
+            p.add_(0.3 * torch.randn_like(p))
+    fused = tv.fused_onnx(model, tmp_path / "plain.onnx", tmp_path / "fused.onnx")
+
+    exported = tv.quantize_int8(fused, tmp_path / "exported.onnx")
+    weights = _matrix_weights(exported)
+    assert len(weights) == 2 * 4 + 2  # per layer QAttention + 3 MatMulInteger; pooler, head
+    assert all(w.dtype == np.uint8 and (z == 128).all() for w, z in weights)
+
+    directory = tmp_path / "old"
+    directory.mkdir()
+    quantize_dynamic(  # an export from before the change: signed weights
+        fused,
+        directory / "model.onnx",
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    (directory / "verifier.json").write_text(json.dumps({"training": {}}), encoding="utf-8")
+    assert all(w.dtype == np.int8 for w, _ in _matrix_weights(directory / "model.onnx"))
+    before = unsigned.dequantized(directory / "model.onnx")
+    old_sha = tv._sha256(directory / "model.onnx")
+    assert unsigned.main([str(directory)]) == 0
+    after = unsigned.dequantized(directory / "model.onnx")
+    assert before.keys() == after.keys() and len(before) == 10
+    for name in before:
+        np.testing.assert_array_equal(before[name], after[name])
+    assert all(w.dtype == np.uint8 for w, _ in _matrix_weights(directory / "model.onnx"))
+    meta = json.loads((directory / "verifier.json").read_text(encoding="utf-8"))
+    assert meta["training"]["unsigned_int8"]["from_model_onnx_sha256"] == old_sha
+    assert meta["training"]["model_onnx_sha256"] == tv._sha256(directory / "model.onnx")
+    assert tv.unsigned_weights(directory / "model.onnx") == 0  # nothing left to rewrite
+
+    # and the int8 graph follows the float model on this CPU, whatever its kernels
+    tok = tv.make_tokenizer(_tokenizer(), 32)
+    rows = [("the bridge was built in 1964 " * k, "the old bridge") for k in range(1, 6)]
+    logits = tv.onnx_logits(exported, tok, [p for p, _ in rows], [c for _, c in rows], 1)
+    enc = tv.collate(tv.encode_pairs(tok, [p for p, _ in rows], [c for _, c in rows]), "cpu")
+    with torch.no_grad():
+        want = model(**enc).logits.numpy()
+    spread = float(np.abs(want).max())
+    assert spread > 0.1
+    assert float(np.abs(logits - want).max()) <= 0.1 * max(spread, 1.0)
+
+
+def test_the_shipped_model_has_unsigned_matrix_weights() -> None:
+    weights = _matrix_weights(ROOT / "src/sourcecheck/data/verifier/model.onnx")
+    assert len(weights) == 12 * 4 + 2
+    assert all(w.dtype == np.uint8 and (z == 128).all() for w, z in weights)
