@@ -18,8 +18,12 @@ pytest.importorskip("onnxruntime")
 pytest.importorskip("sklearn")  # imported by the training script's helpers
 
 from sourcecheck.errors import ModelError  # noqa: E402
-from sourcecheck.score import Pair, get_scorer  # noqa: E402
-from sourcecheck.score.torch_runtime import TorchSession, dequantized_bert  # noqa: E402
+from sourcecheck.score import (  # noqa: E402
+    Pair,
+    get_scorer,
+    torch_runtime,
+)
+from sourcecheck.score.torch_runtime import TorchSession, cpu_has_bf16, dequantized_bert  # noqa: E402
 from sourcecheck.score.verifier import VerifierScorer  # noqa: E402
 from tests.test_train_verifier import _script, _tiny_bert  # noqa: E402
 from tests.test_verifier_scorer import WORDS, _tokenizer  # noqa: E402
@@ -109,8 +113,36 @@ def test_bf16_is_its_own_backend(exported: tuple[Path, Any]) -> None:
     assert scorer.model_id == plain.model_id + "+torch-bf16"
     info = scorer.describe()
     assert info["runtime"] == "torch-bf16" and info["batch_size"] == 16
-    assert plain.describe()["runtime"] == "onnx"
+    assert plain.describe()["runtime"] == "onnx" and plain.describe()["native_bf16"] is None
+    assert info["native_bf16"] in (True, False, None)
     assert len(scorer.score_batch(PAIRS)) == len(PAIRS)
+
+
+AMD_AVX2 = "processor\t: 0\nvendor_id\t: AuthenticAMD\nflags\t\t: fpu sse2 avx avx2 fma\n"
+XEON_AMX = "processor\t: 0\nflags\t\t: avx2 avx512f avx512_vnni avx512_bf16 amx_bf16 amx_tile\n"
+ARM_BF16 = "processor\t: 0\nFeatures\t: fp asimd sve i8mm bf16\n"
+
+
+def test_bfloat16_units_are_read_from_the_cpu_flags() -> None:
+    assert cpu_has_bf16(XEON_AMX) is True
+    assert cpu_has_bf16(ARM_BF16) is True
+    assert cpu_has_bf16(AMD_AVX2) is False
+    assert cpu_has_bf16("processor\t: 0\n") is None  # no flags line: unknown, not "no"
+    assert cpu_has_bf16() in (True, False, None)  # this machine's own /proc/cpuinfo
+
+
+def test_bf16_on_a_cpu_without_bfloat16_units_says_so(
+    exported: tuple[Path, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory, _ = exported
+    monkeypatch.setattr(torch_runtime, "cpu_has_bf16", lambda cpuinfo=None: False)
+    with caplog.at_level("WARNING", logger="sourcecheck"):
+        torch_runtime.torch_session(directory / "model.onnx", "torch-bf16", 1)
+    assert "without bfloat16 units" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="sourcecheck"):  # float32 needs no such units
+        torch_runtime.torch_session(directory / "model.onnx", "torch-fp32", 1)
+    assert caplog.text == ""
 
 
 def test_a_graph_sourcecheck_did_not_export_is_refused(

@@ -5,7 +5,10 @@ Why: on CPUs with bfloat16 matrix units (Intel AMX, Sapphire Rapids and later; A
 BF16) PyTorch runs the 12-layer verifier in bfloat16 about twice as fast as onnxruntime runs
 the int8 graph, once pairs are batched (measured on the project's 2-core machine, 256-token
 pairs, batch 16: 68.5 vs 32.2 pairs/s; ``benchmarks/verifier_speed.py --bf16``). Without
-such units bfloat16 is slow: keep the default ``verifier``.
+such units PyTorch emulates bfloat16 and is slow (on a 2-core AMD EPYC with AVX2 only: 1.3
+pairs/s against onnxruntime's 14.2): keep the default ``verifier`` there. Loading this
+runtime on such a CPU logs a warning, and the scorer's description records
+``native_bf16`` (:func:`cpu_has_bf16`).
 
 What runs is the same model: each int8 weight is dequantized (``(q - zero point) × scale``,
 per channel) into a ``transformers`` ``BertForSequenceClassification``, then cast to
@@ -21,6 +24,8 @@ read the weights. The graph must be one that ``training/train_verifier.py export
 
 from __future__ import annotations
 
+import logging
+import platform
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,11 +35,34 @@ import numpy.typing as npt
 
 from sourcecheck.errors import ConfigError, ModelError
 
+log = logging.getLogger("sourcecheck")
+
 #: Runtimes a verifier directory can be run with (``onnx`` is the default one;
 #: ``torch-fp32``, the same weights in plain float32 PyTorch, is the reference the other two
 #: are measured against).
 RUNTIMES = ("onnx", "torch-bf16", "torch-fp32")
 INSTALL_HINT = "verifier-bf16 needs torch, transformers and onnx: pip install 'sourcecheck[hf]'"
+
+
+#: CPU flags (``/proc/cpuinfo``) of bfloat16 arithmetic in hardware: Intel AMX and
+#: AVX512-BF16 on x86; the BF16 extension on 64-bit ARM.
+BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16", "bf16"})
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
+    """Whether this CPU does bfloat16 arithmetic in hardware, from the ``flags`` (x86) or
+    ``Features`` (ARM) lines of ``cpuinfo`` (default: ``/proc/cpuinfo``); ``None`` where
+    that cannot be read (macOS, Windows): Apple's M2 and later have it, most others not."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() in ("flags", "features"):
+            return not BF16_FLAGS.isdisjoint(value.split())
+    return None
 
 
 def _arrays(path: Path) -> tuple[dict[str, npt.NDArray[Any]], list[Any]]:
@@ -185,4 +213,10 @@ def torch_session(path: Path, runtime: str, threads: int) -> TorchSession:
     except ImportError as exc:
         raise ConfigError(INSTALL_HINT) from exc
     dtype = torch.bfloat16 if runtime == "torch-bf16" else torch.float32
+    if runtime == "torch-bf16" and cpu_has_bf16() is False:
+        log.warning(
+            "sourcecheck: verifier-bf16 on a CPU without bfloat16 units (%s): PyTorch emulates "
+            "bfloat16 here, several times slower than the default verifier",
+            platform.processor() or platform.machine(),
+        )
     return TorchSession(dequantized_bert(path), dtype, threads)

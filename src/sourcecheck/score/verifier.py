@@ -460,6 +460,12 @@ class _Window:
     ids: list[int]
 
 
+def _native_bf16() -> bool | None:
+    from sourcecheck.score.torch_runtime import cpu_has_bf16
+
+    return cpu_has_bf16()
+
+
 class VerifierScorer(Scorer):
     """The shipped verifier (or another directory of the same format) as a :class:`Scorer`.
 
@@ -528,6 +534,7 @@ class VerifierScorer(Scorer):
             threads=self.loaded.threads,
             runtime=self.runtime,
             batch_size=self.batch_size,
+            native_bf16=_native_bf16() if self.runtime == "torch-bf16" else None,
             trained_on=_trained_on(training),
         )
         return info
