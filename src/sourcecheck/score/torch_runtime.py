@@ -65,6 +65,21 @@ def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
     return None
 
 
+def cpu_name() -> str:
+    """This CPU's model name (``/proc/cpuinfo``), or the machine type where that is not
+    readable."""
+    try:
+        for line in (
+            Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and value.strip():
+                return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def _arrays(path: Path) -> tuple[dict[str, npt.NDArray[Any]], list[Any]]:
     try:
         import onnx
@@ -217,6 +232,6 @@ def torch_session(path: Path, runtime: str, threads: int) -> TorchSession:
         log.warning(
             "sourcecheck: verifier-bf16 on a CPU without bfloat16 units (%s): PyTorch emulates "
             "bfloat16 here, several times slower than the default verifier",
-            platform.processor() or platform.machine(),
+            cpu_name(),
         )
     return TorchSession(dequantized_bert(path), dtype, threads)
