@@ -49,35 +49,37 @@ INSTALL_HINT = "verifier-bf16 needs torch, transformers and onnx: pip install 's
 BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16", "bf16"})
 
 
-def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
-    """Whether this CPU does bfloat16 arithmetic in hardware, from the ``flags`` (x86) or
-    ``Features`` (ARM) lines of ``cpuinfo`` (default: ``/proc/cpuinfo``); ``None`` where
-    that cannot be read (macOS, Windows): Apple's M2 and later have it, most others not."""
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
+def _cpuinfo() -> str | None:
+    try:
+        return Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:  # not Linux
+        return None
+
+
+def _field(cpuinfo: str, *keys: str) -> str | None:
+    """The value of the first line of ``cpuinfo`` whose key is one of ``keys``."""
     for line in cpuinfo.splitlines():
         key, _, value = line.partition(":")
-        if key.strip().lower() in ("flags", "features"):
-            return not BF16_FLAGS.isdisjoint(value.split())
+        if key.strip().lower() in keys:
+            return value.strip()
     return None
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
+    """Whether this CPU does bfloat16 arithmetic in hardware, from the ``flags`` (x86) or
+    ``Features`` (ARM) line of ``cpuinfo`` (default: ``/proc/cpuinfo``); ``None`` where
+    that cannot be read (macOS, Windows): Apple's M2 and later have it, most others not."""
+    text = _cpuinfo() if cpuinfo is None else cpuinfo
+    flags = None if text is None else _field(text, "flags", "features")
+    return None if flags is None else not BF16_FLAGS.isdisjoint(flags.split())
 
 
 def cpu_name() -> str:
     """This CPU's model name (``/proc/cpuinfo``), or the machine type where that is not
     readable."""
-    try:
-        for line in (
-            Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
-        ):
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and value.strip():
-                return value.strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    text = _cpuinfo()
+    name = None if text is None else _field(text, "model name")
+    return name or platform.processor() or platform.machine()
 
 
 def _arrays(path: Path) -> tuple[dict[str, npt.NDArray[Any]], list[Any]]:
