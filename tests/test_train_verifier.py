@@ -207,12 +207,7 @@ def _matrix_weights(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
 
     graph = onnx.load(str(path)).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    slots = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}
-    return [
-        (arrays[node.input[slots[node.op_type][0]]], arrays[node.input[slots[node.op_type][1]]])
-        for node in graph.node
-        if node.op_type in slots
-    ]
+    return [(arrays[w], arrays[z]) for w, z in _script().matrix_weights(graph)]
 
 
 def test_int8_weights_are_stored_unsigned_with_the_same_values(tmp_path: Path) -> None:

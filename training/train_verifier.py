@@ -735,6 +735,23 @@ def quantize_int8(fused: Path, out: Path) -> Path:
     return out
 
 
+#: Input positions of (weight, weight zero point) in the int8 matrix products the export
+#: writes: MatMulInteger's B and b_zero_point, QAttention's weight and weight_zero_point.
+MATRIX_WEIGHT_SLOTS = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}
+
+
+def matrix_weights(graph: Any) -> list[tuple[str, str]]:
+    """(weight, zero point) initializer names of every int8 matrix product in ``graph``."""
+    return [
+        (
+            node.input[MATRIX_WEIGHT_SLOTS[node.op_type][0]],
+            node.input[MATRIX_WEIGHT_SLOTS[node.op_type][1]],
+        )
+        for node in graph.node
+        if node.op_type in MATRIX_WEIGHT_SLOTS
+    ]
+
+
 def unsigned_weights(path: Path) -> int:
     """Store the signed, symmetric int8 weights of every ``MatMulInteger`` and
     ``QAttention`` in ``path`` as uint8 with zero point 128 (``q + 128``; the same scale):
@@ -745,23 +762,17 @@ def unsigned_weights(path: Path) -> int:
     of products in 16 bits with saturation, so large products are clipped: on such a
     machine the shipped verifier's golden scores moved by up to 0.10. With uint8 weights
     it runs the U8U8 kernel, which widens to 16 bits before multiplying and never
-    saturates, so every CPU computes the same integers (about 10% slower on AVX2 than the
-    saturating kernel, measured: 12.1 vs 13.4 pairs/s at 256 tokens)."""
+    saturates, so every CPU computes the same integers (14-16% slower on AVX2 than the
+    saturating kernel: 14.3 vs 16.6 pairs/s at 256 tokens, ``benchmarks/verifier_speed.py``
+    side by side, training/README.md)."""
     import onnx
     from onnx import numpy_helper
 
     model = onnx.load(str(path))
     graph = model.graph
     initializers = {i.name: i for i in graph.initializer}
-    # (weight, weight zero point) inputs: MatMulInteger's B and b_zero_point; QAttention's
-    # weight and weight_zero_point
-    slots = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}
     rewritten = 0
-    for node in graph.node:
-        if node.op_type not in slots:
-            continue
-        w_at, z_at = slots[node.op_type]
-        w_name, z_name = node.input[w_at], node.input[z_at]
+    for w_name, z_name in matrix_weights(graph):
         weight = numpy_helper.to_array(initializers[w_name])
         zero = numpy_helper.to_array(initializers[z_name])
         if weight.dtype == np.uint8:

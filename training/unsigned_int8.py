@@ -34,14 +34,10 @@ def dequantized(path: Path) -> dict[str, np.ndarray]:
 
     graph = onnx.load(str(path)).graph
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    slots = {"MatMulInteger": (1, 3), "QAttention": (1, 7)}
     out = {}
-    for node in graph.node:
-        if node.op_type in slots:
-            w, z = (node.input[k] for k in slots[node.op_type])
-            scale = arrays[w.removesuffix("_quantized") + "_scale"]
-            q = arrays[w].astype(np.float32) - arrays[z].astype(np.float32)
-            out[w] = q * scale
+    for w, z in tv.matrix_weights(graph):
+        scale = arrays[w.removesuffix("_quantized") + "_scale"]
+        out[w] = (arrays[w].astype(np.float32) - arrays[z].astype(np.float32)) * scale
     return out
 
 

@@ -3,8 +3,8 @@ PyTorch in bfloat16.
 
 Why: on CPUs with bfloat16 matrix units (Intel AMX, Sapphire Rapids and later; ARM with
 BF16) PyTorch runs the 12-layer verifier in bfloat16 about twice as fast as onnxruntime runs
-the int8 graph, once pairs are batched (measured on the project's 2-core machine, 256-token
-pairs, batch 16: 68.5 vs 32.2 pairs/s; ``benchmarks/verifier_speed.py --bf16``). Without
+the int8 graph, once pairs are batched (measured on a 2-core Intel machine with AMX,
+256-token pairs, batch 16: 68.5 vs 32.2 pairs/s; ``benchmarks/verifier_speed.py --bf16``). Without
 such units PyTorch emulates bfloat16 and is slow (on a 2-core AMD EPYC with AVX2 only: 1.6
 pairs/s against onnxruntime's 14.3): keep the default ``verifier`` there. Loading this
 runtime on such a CPU logs a warning, and the scorer's description records
