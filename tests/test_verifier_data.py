@@ -1,5 +1,5 @@
 """The verifier's training-pair generator (training/verifier_data.py): the long-window
-copies of short pairs."""
+copies of short pairs, and the supported claims made from WiCE's partly supported ones."""
 
 from __future__ import annotations
 
@@ -66,3 +66,68 @@ def test_long_windows_skip_long_translated_and_unsampled_pairs(vd: ModuleType) -
     assert vd.long_windows(short, _docs(), share=0.0) == []
     some = vd.long_windows(short, _docs(), share=0.1)
     assert 15 <= len(some) <= 65, "about a tenth, chosen by the pair's hash"
+
+
+def _tokens(claim: str, bad: set[str]) -> tuple[list[str], list[bool]]:
+    import re
+
+    tokens = re.findall(r"\w+|[^\w\s]", claim)
+    return tokens, [t in bad for t in tokens]
+
+
+@pytest.mark.parametrize(
+    ("claim", "bad", "expected"),
+    [
+        ("The audience consists of Australian ex-pats.", {"Australian"},
+         "The audience consists of ex-pats."),
+        ("Raza made his debut for Pakistan against Zimbabwe on 24 October 1996.",
+         {"on", "24", "October", "1996"}, "Raza made his debut for Pakistan against Zimbabwe."),
+        ("In January 2010 the network had 26 stations.", {"In", "January", "2010"}, None),
+        ("Books published in English are eligible for the 2018 prize.",
+         {"the", "2018", "prize"}, None),  # ends in "for": the object went with the words
+        ("He has three older brothers.", {"three", "older"}, None),  # under 4 words left
+        ("The grid has space in between columns, called gutters.", set(), None),  # nothing out
+        ("Cage was married to the composer John Cage from 1935 to 1945.",
+         {"Cage", "from"}, None),  # two separate runs
+        ("She ran for the seat in the 2018 election with the party.",
+         {"in", "the", "2018", "election", "with", "party"}, None),  # over 40% taken out
+    ],
+)  # fmt: skip
+def test_reduced_claim_keeps_what_the_evidence_supports(
+    vd: ModuleType, claim: str, bad: set[str], expected: str | None
+) -> None:
+    tokens, unsupported = _tokens(claim, bad)
+    assert vd.reduced_claim(claim, tokens, unsupported) == expected
+
+
+def test_reduced_claim_needs_the_tokens_in_order(vd: ModuleType) -> None:
+    claim = "The audience consists of Australian ex-pats."
+    tokens, unsupported = _tokens(claim, {"Australian"})
+    assert vd.reduced_claim(claim, list(reversed(tokens)), unsupported) is None
+    assert vd.reduced_claim(claim, tokens, unsupported[:-1]) is None
+
+
+def test_summary_sentences_are_sentences_of_consistent_summaries(vd: ModuleType) -> None:
+    from sourcecheck.evaluate import datasets as ds
+    from sourcecheck.evaluate.metrics import claim_parts
+
+    if not ds.data_file("frank/frank_joined.jsonl").is_file():
+        pytest.skip("the evaluation data lives in ../shared/eval")
+    plain = vd.real_pairs({"en": [], "sv": []})
+    docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
+    more = vd.real_pairs(docs, summary_sentences=True, wice_reduced=True)
+    added = [p for p in more if p.source in ("summary_sentence", "wice_train_reduced")]
+    assert len(more) == len(plain) + len(added), "the other rows stay as they were"
+    sentences = [p for p in added if p.source == "summary_sentence"]
+    reduced = [p for p in added if p.source == "wice_train_reduced"]
+    assert len(sentences) > 500 and len(reduced) > 100
+    assert {p.label for p in added} == {0}
+    consistent = [e.claim for e in ds.frank("valid") if e.label == 1] + [
+        e.claim for name in ds.SUMMAC_SETS for e in ds.summac(name) if e.label == 1
+    ]
+    parts = {part for claim in consistent for part in claim_parts(claim, "en")}
+    assert all(p.claim in parts for p in sentences), "sentences of consistent summaries only"
+    doc_text = dict(docs["en"])
+    assert all(p.passage in doc_text[p.group] for p in sentences), "their own document's"
+    partial = {p.passage for p in more if p.source == "wice_train_partial"}
+    assert all(p.passage in partial for p in reduced), "the partly supported claim's evidence"

@@ -1007,6 +1007,8 @@ def run_all(args: argparse.Namespace) -> None:
              "--sv-per-doc", args.sv_per_doc, "--unrelated-share", args.unrelated_share,
              *(["--swenli-half"] if args.swenli_half else []),
              *(["--long-share", args.long_share] if args.long_share else []),
+             *(["--wice-reduced"] if args.wice_reduced else []),
+             *(["--summary-sentences"] if args.summary_sentences else []),
              "--django", *args.django)  # fmt: skip
     if not (pack / "record.json").exists():
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
@@ -1096,6 +1098,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_all.add_argument("--unrelated-share", type=float, default=0.5)
     p_all.add_argument("--swenli-half", action=argparse.BooleanOptionalAction, default=True)
     p_all.add_argument("--long-share", type=float, default=0.0)
+    p_all.add_argument("--wice-reduced", action=argparse.BooleanOptionalAction, default=False)
+    p_all.add_argument("--summary-sentences", action=argparse.BooleanOptionalAction, default=False)
     p_all.add_argument(
         "--distill-layers",
         type=int,

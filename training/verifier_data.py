@@ -52,11 +52,12 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sourcecheck.evaluate import datasets as ds
+from sourcecheck.evaluate.metrics import claim_parts
 
 SEED = 20261125
 LABELS = ("supported", "neutral", "contradicted")
@@ -128,11 +129,18 @@ def summac_heldout(doc: str) -> bool:
 
 
 def real_pairs(
-    docs_out: dict[str, list[tuple[str, str]]], swenli_half: bool = False
+    docs_out: dict[str, list[tuple[str, str]]],
+    swenli_half: bool = False,
+    wice_reduced: bool = False,
+    summary_sentences: bool = False,
 ) -> list[TrainPair]:
     """The real training rows; ``docs_out[lang]`` collects (group, document text) for the
     synthetic generator. ``swenli_half``: also the SweNLI dev premises that
-    ``evaluate.datasets.swenli_heldout`` does not keep for evaluation."""
+    ``evaluate.datasets.swenli_heldout`` does not keep for evaluation. ``wice_reduced``:
+    also each WiCE train claim with its annotated unsupported words taken out
+    (:func:`reduced_claim`), as supported by the same evidence (``wice_train_reduced``).
+    ``summary_sentences``: also each sentence of a consistent multi-sentence FRANK valid /
+    SummaC summary against its own best passage, as supported (``summary_sentence``)."""
     banned = frank_test_docs()
     out: list[TrainPair] = []
     for split in ("dev", "test"):
@@ -170,6 +178,10 @@ def real_pairs(
         group = "doc:" + _h(raw_doc)
         label = 0 if ex.label else NOT_SUPPORTED
         out.append(TrainPair(source, ex.claim, ds.best_passage(ex), label, "en", group))
+        parts = claim_parts(ex.claim, "en") if summary_sentences and ex.label else []
+        for part in parts if len(parts) > 1 else ():
+            one = replace(ex, claim=part)
+            out.append(TrainPair("summary_sentence", part, ds.best_passage(one), 0, "en", group))
         if raw_doc not in seen_docs:
             seen_docs.add(raw_doc)
             docs_out["en"].append((group, raw_doc))
@@ -186,6 +198,7 @@ def real_pairs(
             raw_doc = rows[ex.id]["document"]
             if raw_doc not in banned and not summac_heldout(raw_doc):
                 summary_pair("summac_" + name, ex, raw_doc)
+    reduced_seen: set[tuple[str, str]] = set()
     for row in _jsonl(FILES["wice_train_partial"][0]):
         sentences: list[str] = row["evidence"]
         wanted = sorted({i for g in row.get("supporting_sentences", []) for i in g})
@@ -195,6 +208,14 @@ def real_pairs(
         if chosen:
             passage = " ".join(chosen)[:1200]
             out.append(TrainPair("wice_train_partial", row["claim"], passage, 1, "en", group))
+            reduced = (
+                reduced_claim(row["claim"], row["claim_tokens"], row["non_supported_spans"])
+                if wice_reduced
+                else None
+            )
+            if reduced is not None and (reduced, passage) not in reduced_seen:
+                reduced_seen.add((reduced, passage))
+                out.append(TrainPair("wice_train_reduced", reduced, passage, 0, "en", group))
         if page not in seen_docs:
             seen_docs.add(page)
             docs_out["en"].append((group, page))
@@ -243,6 +264,60 @@ def real_pairs(
 
 
 _FRANK_DOC: dict[str, str] = {}
+
+#: Words that cannot end a sentence: a reduced claim ending in one lost its object.
+_DANGLING = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "by", "for", "from", "to", "with", "as", "and",
+    "or", "but", "than", "is", "are", "was", "were", "has", "have", "had", "his", "her", "its",
+    "their",
+})  # fmt: skip
+
+
+def reduced_claim(
+    claim: str, tokens: Sequence[str], unsupported: Sequence[bool], max_share: float = 0.4
+) -> str | None:
+    """``claim`` without the tokens WiCE annotates as unsupported by the evidence: what
+    the evidence does support ("The audience consists of Australian ex-pats." →
+    "The audience consists of ex-pats."). None where nothing or too much (over
+    ``max_share`` of the tokens) is unsupported, the tokens cannot be found in order, or
+    what is left does not read as a sentence (under 4 words, starting in lower case,
+    ending in an article, preposition or auxiliary, an emptied quote or parenthesis), or
+    where the unsupported words lie in more than one run."""
+    if len(tokens) != len(unsupported) or not any(unsupported):
+        return None
+    if sum(unsupported) > max_share * len(tokens):
+        return None
+    runs = sum(1 for k, bad in enumerate(unsupported) if bad and (k == 0 or not unsupported[k - 1]))
+    if runs > 1:  # words taken out in several places rarely leave a sentence
+        return None
+    pieces, cursor, last = [], 0, 0
+    for token, bad in zip(tokens, unsupported, strict=True):
+        at = claim.find(token, cursor)
+        if at < 0:
+            return None
+        cursor = at + len(token)
+        if bad:
+            pieces.append(claim[last:at])
+            last = cursor
+    pieces.append(claim[last:])
+    s = "".join(pieces)
+    s = re.sub(r"\s+([,.;:!?)])", r"\1", s)
+    s = re.sub(r"([,;:])\s*([,;:.])", r"\2", s)
+    s = re.sub(r"\s{2,}", " ", s).strip()
+    words = s.rstrip(".!?").split()
+    if (
+        len(words) < 4
+        or not (s[0].isupper() or s[0].isdigit() or s[0] in "\"'")
+        or words[-1].lower() in _DANGLING
+        or words[0].rstrip(",").lower() in _DANGLING - {"a", "an", "the", "his", "her", "its"}
+        or re.search(
+            r"\(\s*\)|\"\s*\"|\"\s\w|^\W|\s%|\b(the|a|an) (of|in|on|at|to)\b|,\s*,"
+            r"|\b(on|in|at|of|by|from),|'s (was|is|were|are)\b",
+            s,
+        )
+    ):
+        return None
+    return s
 
 
 def _frank_doc(example_id: str) -> str:
@@ -691,13 +766,15 @@ def build(
     unrelated_share: float = 1.0,
     swenli_half: bool = False,
     long_share: float = 0.0,
+    wice_reduced: bool = False,
+    summary_sentences: bool = False,
 ) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
     """``unrelated_share``: the seeded share of the ``syn_unrelated`` pairs kept (the
     easiest kind; fewer of them make room for harder rows in the same training time).
     ``long_share``: the seeded share of short pairs also given as a ``syn_long`` copy."""
     rng = random.Random(SEED)
     docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
-    real = real_pairs(docs, swenli_half)
+    real = real_pairs(docs, swenli_half, wice_reduced, summary_sentences)
     if django:
         real += django_pairs(django)
     syn = synthetic(docs["en"], "en", per_doc, rng) + synthetic(docs["sv"], "sv", sv_per_doc, rng)
@@ -729,6 +806,8 @@ def build(
         "syn_unrelated_share_kept": unrelated_share,
         "swenli_train_half": swenli_half,
         "syn_long_share": long_share,
+        **({"wice_train_reduced": True} if wice_reduced else {}),
+        **({"summary_sentences": True} if summary_sentences else {}),
         "heldout_share_by_group": heldout,
         "summac_heldout_for_eval": "documents with _unit('summac:'+doc) < 0.3",
         "never_read_for_training": [
@@ -809,6 +888,16 @@ def main() -> None:
         help="seeded share of short pairs also given inside 90-150 words of other "
         "documents' sentences (syn_long; two-core CPU recipe: 0.1)",
     )
+    parser.add_argument(
+        "--wice-reduced",
+        action="store_true",
+        help="also WiCE train claims without their unsupported words, as supported",
+    )
+    parser.add_argument(
+        "--summary-sentences",
+        action="store_true",
+        help="also each sentence of a consistent summary against its best passage",
+    )
     parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
     parser.add_argument(
         "--django",
@@ -828,6 +917,8 @@ def main() -> None:
         args.unrelated_share,
         args.swenli_half,
         args.long_share,
+        args.wice_reduced,
+        args.summary_sentences,
     )
     for name, rows in (("train", train), ("heldout", held)):
         path = args.out_dir / f"{name}.jsonl"
