@@ -6,6 +6,10 @@ SNLI dev+test, Factcheck-GPT stance, FRANK *valid*, the four SummaC (pr15) sets 
 held-out 30% of their documents, kept for evaluation), the partially supported WiCE
 *train* sub-claims, and three SuperLim-2 Swedish sets (SweDiagnostics, SweWinogender,
 SweParaphrase), plus synthetic pairs generated from the documents of those sets.
+Options (off in the shipped recipe): ``--wice-reduced`` adds the WiCE train claims with
+their annotated unsupported words taken out, as supported (``wice_train_reduced`` [0]);
+``--summary-sentences`` each sentence of a consistent FRANK valid / SummaC summary against
+its own best passage (``summary_sentence`` [0]).
 Never read for training: WiCE dev, FRANK test (and any training row whose document is a
 FRANK test article), SweNLI dev and SweNLI test (SweFraCas), XNLI, covidfact, healthver,
 climate_fever, scifact.
