@@ -3,6 +3,7 @@ copies of short pairs, and the supported claims made from WiCE's partly supporte
 
 from __future__ import annotations
 
+import re
 from types import ModuleType
 
 import pytest
@@ -69,8 +70,6 @@ def test_long_windows_skip_long_translated_and_unsampled_pairs(vd: ModuleType) -
 
 
 def _tokens(claim: str, bad: set[str]) -> tuple[list[str], list[bool]]:
-    import re
-
     tokens = re.findall(r"\w+|[^\w\s]", claim)
     return tokens, [t in bad for t in tokens]
 

@@ -183,9 +183,10 @@ def real_pairs(
         label = 0 if ex.label else NOT_SUPPORTED
         out.append(TrainPair(source, ex.claim, ds.best_passage(ex), label, "en", group))
         parts = claim_parts(ex.claim, "en") if summary_sentences and ex.label else []
-        for part in parts if len(parts) > 1 else ():
-            one = replace(ex, claim=part)
-            out.append(TrainPair("summary_sentence", part, ds.best_passage(one), 0, "en", group))
+        if len(parts) > 1:  # a one-sentence summary is the pair above
+            for part in parts:
+                passage = ds.best_passage(replace(ex, claim=part))
+                out.append(TrainPair("summary_sentence", part, passage, 0, "en", group))
         if raw_doc not in seen_docs:
             seen_docs.add(raw_doc)
             docs_out["en"].append((group, raw_doc))
@@ -212,14 +213,11 @@ def real_pairs(
         if chosen:
             passage = " ".join(chosen)[:1200]
             out.append(TrainPair("wice_train_partial", row["claim"], passage, 1, "en", group))
-            reduced = (
-                reduced_claim(row["claim"], row["claim_tokens"], row["non_supported_spans"])
-                if wice_reduced
-                else None
-            )
-            if reduced is not None and (reduced, passage) not in reduced_seen:
-                reduced_seen.add((reduced, passage))
-                out.append(TrainPair("wice_train_reduced", reduced, passage, 0, "en", group))
+            if wice_reduced:
+                claim = reduced_claim(row["claim"], row["claim_tokens"], row["non_supported_spans"])
+                if claim is not None and (claim, passage) not in reduced_seen:
+                    reduced_seen.add((claim, passage))
+                    out.append(TrainPair("wice_train_reduced", claim, passage, 0, "en", group))
         if page not in seen_docs:
             seen_docs.add(page)
             docs_out["en"].append((group, page))
