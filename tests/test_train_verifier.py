@@ -118,6 +118,44 @@ def test_distill_loss_is_zero_at_the_teacher_and_pulls_towards_it() -> None:
     assert 0.1 < float(soft) / float(loss.detach()) < 10
 
 
+def test_unlabelled_rows_count_only_in_the_distillation_loss() -> None:
+    """Rows labelled -1 (``distill.jsonl``) add nothing to the label loss: the mean is over
+    the labelled rows, and a batch of unlabelled rows alone gives 0."""
+    tv = _script()
+    logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 0.3, 3.0], [1.0, 1.0, 1.0]])
+    labelled = tv.loss_fn(logits[[0, 2]], torch.tensor([0, 3]))
+    mixed = tv.loss_fn(logits, torch.tensor([0, -1, 3]))
+    assert float(mixed) == pytest.approx(float(labelled))
+    assert float(tv.loss_fn(logits, torch.tensor([-1, -1, -1]))) == 0.0
+
+
+def test_teacher_logits_cover_the_unlabelled_distillation_rows(tmp_path: Path) -> None:
+    """With ``distill.jsonl`` beside ``train.jsonl`` the teacher scores both, training rows
+    first, and the record names the distillation file."""
+    import json
+
+    tv = _script()
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    tv.fused_onnx(_tiny_bert(2), tmp_path / "plain.onnx", teacher / "model.onnx")
+    tv.make_tokenizer(_tokenizer(), 32).save(str(teacher / "tokenizer.json"))
+    (teacher / "verifier.json").write_text(json.dumps({"model_id": "tiny-teacher"}))
+    data = tmp_path / "data"
+    data.mkdir()
+    row = {"passage": "the bridge was built in 1964", "claim": "the old bridge"}
+    (data / "train.jsonl").write_text(json.dumps({**row, "label": 0}) + "\n")
+    (data / "distill.jsonl").write_text(json.dumps({**row, "claim": "bridge", "label": -1}) + "\n")
+    out = tmp_path / "teacher-logits.npy"
+    tv.main(["teacher-logits", "--data", str(data), "--teacher", str(teacher), "--out", str(out),
+             "--threads", "1"])  # fmt: skip
+    got = np.load(out)
+    assert got.shape == (2, 3) and not np.allclose(got[0], got[1])
+    assert [r["label"] for r in tv.student_rows(data)] == [0, -1]
+    record = json.loads(out.with_suffix(".json").read_text())
+    assert record["rows"] == 2
+    assert record["distill_jsonl_sha256"] == tv._sha256(data / "distill.jsonl")
+
+
 def test_teacher_logits_are_the_exported_models_in_training_row_order(tmp_path: Path) -> None:
     """``teacher-logits`` scores every training row with an exported model directory, in
     the rows' order, and records which teacher and which rows; a second call reuses them."""

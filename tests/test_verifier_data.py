@@ -3,6 +3,7 @@ copies of short pairs, and the supported claims made from WiCE's partly supporte
 
 from __future__ import annotations
 
+import json
 import re
 from types import ModuleType
 
@@ -130,3 +131,44 @@ def test_summary_sentences_are_sentences_of_consistent_summaries(vd: ModuleType)
     assert all(p.passage in doc_text[p.group] for p in sentences), "their own document's"
     partial = {p.passage for p in more if p.source == "wice_train_partial"}
     assert all(p.passage in partial for p in reduced), "the partly supported claim's evidence"
+
+
+def test_distill_pairs_are_unlabelled_windows_of_training_documents(vd: ModuleType) -> None:
+    """``--distill-windows``: every summary sentence / WiCE claim of the training documents
+    against at most N windows of its own document, the best-covering one first, no label,
+    and nothing from the held-out groups, FRANK test or the SummaC documents kept for
+    evaluation."""
+    from sourcecheck.evaluate import datasets as ds
+
+    if not ds.data_file("frank/frank_joined.jsonl").is_file():
+        pytest.skip("the evaluation data lives in ../shared/eval")
+    docs: dict[str, list[tuple[str, str]]] = {"en": [], "sv": []}
+    vd.real_pairs(docs)
+    doc_text = dict(docs["en"])
+    pairs = vd.distill_pairs(3, 0.08)
+    assert {p.label for p in pairs} == {vd.UNLABELLED}
+    assert {p.source for p in pairs} == {"distill_summary", "distill_wice"}
+    assert not [p for p in pairs if vd._unit("held:" + p.group) < 0.08]
+    summaries = [p for p in pairs if p.source == "distill_summary"]
+    assert len(summaries) > 5000
+    assert all(p.passage in doc_text[p.group] for p in summaries), "its own document's windows"
+    evaluated = vd.frank_test_docs() | {
+        row["document"]
+        for name in ds.SUMMAC_SETS
+        for row in json.loads(
+            ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
+        ).values()
+        if vd.summac_heldout(row["document"])
+    }
+    assert not [p for p in summaries if doc_text[p.group] in evaluated]
+    by_claim: dict[tuple[str, str], list[str]] = {}
+    for p in pairs:
+        by_claim.setdefault((p.group, p.claim), []).append(p.passage)
+    assert max(len(v) for v in by_claim.values()) == 3
+    assert sum(len(v) > 1 for v in by_claim.values()) > 1000, "other windows, not only the best"
+    group, claim = next(k for k, v in by_claim.items() if len(v) == 3 and k[0].startswith("doc:"))
+    windows = ds.split_passages(doc_text[group])
+    best = ds.best_passage(ds.Example("", claim, windows, 0, "", ""))
+    assert by_claim[group, claim][0] == best
+    assert len(set(by_claim[group, claim])) == 3
+    assert vd.distill_pairs(3, 0.08) == pairs, "seeded"

@@ -19,6 +19,8 @@ steps 3-5 (or ``--teacher DIR``, an exported one such as the shipped model) scor
 training pair (``teacher-logits`` -> WORK/teacher-logits.npy), and an N-layer model
 (``--layer-pick``: the lowest N layers or N spread over the 12) trains on the labels and on
 those soft targets (``--kd-alpha``, ``--kd-temperature``) in WORK/student before steps 5-6.
+``--distill-windows N`` adds unlabelled claim-window pairs (``distill.jsonl``) that the
+teacher scores and the student learns from the soft targets alone.
 
 The model is ``BertForSequenceClassification`` (3 labels: supported, neutral,
 contradicted) over the pruned encoder; the word embeddings stay frozen (pieces never
@@ -109,12 +111,17 @@ def bucketed_batches(
 
 
 def loss_fn(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Mean label loss over the labelled rows of a batch; rows labelled -1 (distillation
+    pairs, ``distill.jsonl``) have no label and count only in :func:`distill_loss`. A batch
+    of them alone gives 0."""
     logp = torch.log_softmax(logits.float(), dim=-1)
-    known = labels < 3
+    labelled = labels >= 0
+    known = labelled & (labels < 3)
     safe = torch.where(known, labels, torch.zeros_like(labels))
     nll_known = -logp.gather(1, safe[:, None])[:, 0]
     nll_unsup = -torch.logsumexp(logp[:, 1:], dim=-1)
-    return torch.where(known, nll_known, nll_unsup).mean()
+    nll = torch.where(known, nll_known, nll_unsup)
+    return torch.where(labelled, nll, torch.zeros_like(nll)).sum() / labelled.sum().clamp(min=1)
 
 
 def distill_loss(logits: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -240,7 +247,7 @@ def train(args: argparse.Namespace) -> Path:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
     set_seed(SEED)
-    rows = read_jsonl(args.data / "train.jsonl")
+    rows = student_rows(args.data) if args.teacher_logits else read_jsonl(args.data / "train.jsonl")
     if args.limit:
         rows = rows[: args.limit]
     model, tok = build_model(
@@ -338,6 +345,7 @@ def train(args: argparse.Namespace) -> Path:
         "grad_clip": 1.0,
     }
     if teacher is not None:
+        config.update(_distill_record(args.data))
         config["distill"] = {
             "teacher_logits": str(args.teacher_logits),
             "teacher_logits_sha256": _sha256(args.teacher_logits),
@@ -484,10 +492,25 @@ def _teacher_id(logits_path: Path) -> str:
     return "unknown"
 
 
+def student_rows(data: Path) -> list[dict[str, Any]]:
+    """A distilled student's rows, in the order of its teacher logits: ``train.jsonl``,
+    then the unlabelled pairs of ``distill.jsonl`` when the data has them
+    (``verifier_data.py --distill-windows``)."""
+    rows = read_jsonl(data / "train.jsonl")
+    if (data / "distill.jsonl").exists():
+        rows += read_jsonl(data / "distill.jsonl")
+    return rows
+
+
+def _distill_record(data: Path) -> dict[str, Any]:
+    path = data / "distill.jsonl"
+    return {"distill_jsonl_sha256": _sha256(path)} if path.exists() else {}
+
+
 def teacher_logits(args: argparse.Namespace) -> Path:
     """Logits of an exported model (``--teacher``: a directory with ``model.onnx``,
     ``tokenizer.json`` and ``verifier.json``, e.g. the shipped one) for every row of
-    ``DATA/train.jsonl``, in its order: the soft targets of a distilled student.
+    :func:`student_rows`, in its order: the soft targets of a distilled student.
     Written to ``OUT`` (.npy) with ``OUT`` .json recording the teacher; skipped when
     they exist."""
     from tokenizers import Tokenizer
@@ -499,7 +522,7 @@ def teacher_logits(args: argparse.Namespace) -> Path:
     teacher: Path = args.teacher
     tok = Tokenizer.from_file(str(teacher / "tokenizer.json"))
     tok.no_padding()
-    rows = read_jsonl(args.data / "train.jsonl")
+    rows = student_rows(args.data)
     t0 = time.time()
     lg = onnx_logits(
         teacher / "model.onnx",
@@ -518,6 +541,7 @@ def teacher_logits(args: argparse.Namespace) -> Path:
         "teacher_dir": str(teacher),
         "model_onnx_sha256": _sha256(teacher / "model.onnx"),
         "train_jsonl_sha256": _sha256(_existing(args.data / "train.jsonl")),
+        **_distill_record(args.data),
         "rows": len(rows),
         "seconds": round(time.time() - t0, 1),
     }
@@ -1009,6 +1033,7 @@ def run_all(args: argparse.Namespace) -> None:
              *(["--long-share", args.long_share] if args.long_share else []),
              *(["--wice-reduced"] if args.wice_reduced else []),
              *(["--summary-sentences"] if args.summary_sentences else []),
+             *(["--distill-windows", args.distill_windows] if args.distill_windows else []),
              "--django", *args.django)  # fmt: skip
     if not (pack / "record.json").exists():
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
@@ -1113,6 +1138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="with --distill-layers: an exported teacher (model.onnx, tokenizer.json, "
         "verifier.json) instead of training one",
+    )
+    p_all.add_argument(
+        "--distill-windows",
+        type=int,
+        default=0,
+        help="with --distill-layers: the student also learns the teacher's logits on up to "
+        "N windows of the whole document per summary sentence / WiCE claim (unlabelled)",
     )
     p_all.add_argument("--student-epochs", type=float, default=0.0)
     p_all.add_argument(

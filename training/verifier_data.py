@@ -9,7 +9,10 @@ SweParaphrase), plus synthetic pairs generated from the documents of those sets.
 Options (off in the shipped recipe): ``--wice-reduced`` adds the WiCE train claims with
 their annotated unsupported words taken out, as supported (``wice_train_reduced`` [0]);
 ``--summary-sentences`` each sentence of a consistent FRANK valid / SummaC summary against
-its own best passage (``summary_sentence`` [0]).
+its own best passage (``summary_sentence`` [0]); ``--distill-windows N`` writes
+``distill.jsonl`` beside them: unlabelled pairs (label -1) of each summary sentence / WiCE
+train claim against up to N windows of its whole document, which only a distilled
+student reads, with its teacher's logits as their targets (:func:`distill_pairs`).
 Never read for training: WiCE dev, FRANK test (and any training row whose document is a
 FRANK test article), SweNLI dev and SweNLI test (SweFraCas), XNLI, covidfact, healthver,
 climate_fever, scifact.
@@ -262,6 +265,59 @@ def real_pairs(
     rng.shuffle(uniq)
     for i in range(0, len(uniq) - 3, 4):
         docs_out["sv"].append(("svdoc:" + str(i), " ".join(uniq[i : i + 4])))
+    return out
+
+
+#: Label of a distillation pair: no label; only the teacher's logits train on it.
+UNLABELLED = -1
+
+
+def distill_pairs(per_claim: int, heldout: float) -> list[TrainPair]:
+    """Unlabelled claim–window pairs for a distilled student (``--distill-windows``):
+    each sentence of every FRANK valid / SummaC training summary, and each WiCE train
+    claim, against up to ``per_claim`` windows of its whole document, cut as the
+    benchmark suite cuts them (:func:`ds.split_passages`, :func:`ds.window_sentences`):
+    the window covering most of it and seeded others. The student otherwise sees a
+    summary only against its best passage, while a check scores every sentence against
+    every window; here it learns the teacher's scores on the windows that do not hold
+    the answer too. Documents in the held-out groups and FRANK test articles are left
+    out, as for the labelled rows."""
+    rng = random.Random(SEED + 7)
+    banned = frank_test_docs()
+    out: list[TrainPair] = []
+    seen: set[tuple[str, str]] = set()  # a sentence several summaries of a document share
+
+    def add(source: str, claim: str, windows: Sequence[str], group: str) -> None:
+        if _unit("held:" + group) < heldout or not windows or (group, claim) in seen:
+            return
+        seen.add((group, claim))
+        best = ds.best_passage(ds.Example("", claim, tuple(windows), 0, "", source))
+        others = [w for w in windows if w != best]
+        rng.shuffle(others)
+        for window in [best, *others[: per_claim - 1]]:
+            out.append(TrainPair(source, claim, window, UNLABELLED, "en", group))
+
+    def summary(ex: ds.Example, raw_doc: str) -> None:
+        windows = ds.split_passages(raw_doc)
+        for part in claim_parts(ex.claim, "en") or [ex.claim]:
+            add("distill_summary", part, windows, "doc:" + _h(raw_doc))
+
+    for ex in ds.frank("valid"):
+        raw_doc = _frank_doc(ex.id)
+        # one FRANK valid article is also a SummaC document kept for evaluation
+        if raw_doc not in banned and not summac_heldout(raw_doc):
+            summary(ex, raw_doc)
+    for name in ds.SUMMAC_SETS:
+        rows: dict[str, dict[str, Any]] = json.loads(
+            ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
+        )
+        for ex in ds.summac(name):
+            raw_doc = rows[ex.id]["document"]
+            if raw_doc not in banned and not summac_heldout(raw_doc):
+                summary(ex, raw_doc)
+    for row in _jsonl(FILES["wice_train_partial"][0]):
+        kept = [s for s in row["evidence"] if not s.startswith("(meta data)")]
+        add("distill_wice", row["claim"], ds.window_sentences(kept), "wice:" + _h("\n".join(kept)))
     return out
 
 
@@ -900,6 +956,14 @@ def main() -> None:
         action="store_true",
         help="also each sentence of a consistent summary against its best passage",
     )
+    parser.add_argument(
+        "--distill-windows",
+        type=int,
+        default=0,
+        help="also write distill.jsonl: unlabelled claim-window pairs, up to N windows per "
+        "summary sentence / WiCE claim, for a distilled student (train_verifier.py "
+        "--distill-layers)",
+    )
     parser.add_argument("--eval", action="store_true", help="also write eval.jsonl.gz")
     parser.add_argument(
         "--django",
@@ -928,6 +992,18 @@ def main() -> None:
             for p in rows:
                 handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
         record[f"{name}_jsonl_sha256"] = ds.file_sha256(path)
+    if args.distill_windows:
+        extra = distill_pairs(args.distill_windows, args.heldout)
+        path = args.out_dir / "distill.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for p in extra:
+                handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        record["distill"] = {
+            "windows_per_claim": args.distill_windows,
+            "counts": dict(sorted(Counter(p.source for p in extra).items())),
+            "total": len(extra),
+        }
+        record["distill_jsonl_sha256"] = ds.file_sha256(path)
     if args.eval:
         with gzip.open(args.out_dir / "eval.jsonl.gz", "wt", encoding="utf-8") as handle:
             for name, rows_ in eval_sets().items():
