@@ -148,7 +148,6 @@ def real_pairs(
     (:func:`reduced_claim`), as supported by the same evidence (``wice_train_reduced``).
     ``summary_sentences``: also each sentence of a consistent multi-sentence FRANK valid /
     SummaC summary against its own best passage, as supported (``summary_sentence``)."""
-    banned = frank_test_docs()
     out: list[TrainPair] = []
     for split in ("dev", "test"):
         for ex in ds.snli(split):
@@ -194,18 +193,8 @@ def real_pairs(
             seen_docs.add(raw_doc)
             docs_out["en"].append((group, raw_doc))
 
-    for ex in ds.frank("valid"):
-        raw_doc = _frank_doc(ex.id)
-        if raw_doc not in banned:
-            summary_pair("frank_valid", ex, raw_doc)
-    for name in ds.SUMMAC_SETS:
-        rows: dict[str, dict[str, Any]] = json.loads(
-            ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
-        )
-        for ex in ds.summac(name):
-            raw_doc = rows[ex.id]["document"]
-            if raw_doc not in banned and not summac_heldout(raw_doc):
-                summary_pair("summac_" + name, ex, raw_doc)
+    for source, ex, raw_doc in training_summaries(frank_summac_holdout=False):
+        summary_pair(source, ex, raw_doc)
     reduced_seen: set[tuple[str, str]] = set()
     for row in _jsonl(FILES["wice_train_partial"][0]):
         sentences: list[str] = row["evidence"]
@@ -283,7 +272,6 @@ def distill_pairs(per_claim: int, heldout: float) -> list[TrainPair]:
     the answer too. Documents in the held-out groups and FRANK test articles are left
     out, as for the labelled rows."""
     rng = random.Random(SEED + 7)
-    banned = frank_test_docs()
     out: list[TrainPair] = []
     seen: set[tuple[str, str]] = set()  # a sentence several summaries of a document share
 
@@ -302,11 +290,24 @@ def distill_pairs(per_claim: int, heldout: float) -> list[TrainPair]:
         for part in claim_parts(ex.claim, "en") or [ex.claim]:
             add("distill_summary", part, windows, "doc:" + _h(raw_doc))
 
+    for _, ex, raw_doc in training_summaries(frank_summac_holdout=True):
+        summary(ex, raw_doc)
+    for row in _jsonl(FILES["wice_train_partial"][0]):
+        kept = [s for s in row["evidence"] if not s.startswith("(meta data)")]
+        add("distill_wice", row["claim"], ds.window_sentences(kept), "wice:" + _h("\n".join(kept)))
+    return out
+
+
+def training_summaries(frank_summac_holdout: bool) -> Iterator[tuple[str, ds.Example, str]]:
+    """(source, summary, its document) for every FRANK valid and SummaC summary that may
+    train: no FRANK test article, no SummaC document kept for evaluation. One FRANK valid
+    article is also such a SummaC document; ``frank_summac_holdout`` leaves it out too
+    (the labelled rows of the recorded data do not, so that they still rebuild)."""
+    banned = frank_test_docs()
     for ex in ds.frank("valid"):
         raw_doc = _frank_doc(ex.id)
-        # one FRANK valid article is also a SummaC document kept for evaluation
-        if raw_doc not in banned and not summac_heldout(raw_doc):
-            summary(ex, raw_doc)
+        if raw_doc not in banned and not (frank_summac_holdout and summac_heldout(raw_doc)):
+            yield "frank_valid", ex, raw_doc
     for name in ds.SUMMAC_SETS:
         rows: dict[str, dict[str, Any]] = json.loads(
             ds.data_file(f"summac_pr15/{name}.json").read_text(encoding="utf-8")
@@ -314,11 +315,7 @@ def distill_pairs(per_claim: int, heldout: float) -> list[TrainPair]:
         for ex in ds.summac(name):
             raw_doc = rows[ex.id]["document"]
             if raw_doc not in banned and not summac_heldout(raw_doc):
-                summary(ex, raw_doc)
-    for row in _jsonl(FILES["wice_train_partial"][0]):
-        kept = [s for s in row["evidence"] if not s.startswith("(meta data)")]
-        add("distill_wice", row["claim"], ds.window_sentences(kept), "wice:" + _h("\n".join(kept)))
-    return out
+                yield "summac_" + name, ex, raw_doc
 
 
 _FRANK_DOC: dict[str, str] = {}
