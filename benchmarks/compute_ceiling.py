@@ -155,8 +155,8 @@ def attention_seconds(batch: int, seq: int, threads: int, seconds: float) -> flo
 def model_pairs_per_second(
     model_dir: Path, batch: int, seq: int, threads: int, seconds: float
 ) -> tuple[float, int]:
-    """Pairs/s of the model in ``model_dir`` on random token ids of exactly ``seq`` tokens,
-    and its number of layers."""
+    """Pairs/s of the model in ``model_dir`` on random token ids of its vocabulary, exactly
+    ``seq`` tokens each, and its number of layers."""
     import onnx
 
     from sourcecheck.score.verifier import onnx_session
@@ -165,8 +165,13 @@ def model_pairs_per_second(
     layers = sum(1 for n in onnx.load(str(path)).graph.node if n.op_type == "QAttention")
     session = onnx_session(path, threads)
     names = {i.name for i in session.get_inputs()}
+    from tokenizers import Tokenizer
+
+    vocab = Tokenizer.from_file(str(model_dir / "tokenizer.json")).get_vocab_size()
     rng = np.random.default_rng(0)
-    ids: npt.NDArray[np.int64] = rng.integers(1000, 20000, size=(batch, seq), dtype=np.int64)
+    ids: npt.NDArray[np.int64] = rng.integers(
+        min(1000, vocab // 2), vocab, size=(batch, seq), dtype=np.int64
+    )
     ids[:, 0] = 0
     feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
     if "token_type_ids" in names:
