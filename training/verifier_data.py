@@ -285,13 +285,10 @@ def distill_pairs(per_claim: int, heldout: float) -> list[TrainPair]:
         for window in [best, *others[: per_claim - 1]]:
             out.append(TrainPair(source, claim, window, UNLABELLED, "en", group))
 
-    def summary(ex: ds.Example, raw_doc: str) -> None:
-        windows = ds.split_passages(raw_doc)
-        for part in claim_parts(ex.claim, "en") or [ex.claim]:
-            add("distill_summary", part, windows, "doc:" + _h(raw_doc))
-
     for _, ex, raw_doc in training_summaries(frank_summac_holdout=True):
-        summary(ex, raw_doc)
+        windows = ds.split_passages(raw_doc)
+        for part in claim_parts(ex.claim, "en"):  # the claim itself when it is one sentence
+            add("distill_summary", part, windows, "doc:" + _h(raw_doc))
     for row in _jsonl(FILES["wice_train_partial"][0]):
         kept = [s for s in row["evidence"] if not s.startswith("(meta data)")]
         add("distill_wice", row["claim"], ds.window_sentences(kept), "wice:" + _h("\n".join(kept)))
@@ -316,6 +313,14 @@ def training_summaries(frank_summac_holdout: bool) -> Iterator[tuple[str, ds.Exa
             raw_doc = rows[ex.id]["document"]
             if raw_doc not in banned and not summac_heldout(raw_doc):
                 yield "summac_" + name, ex, raw_doc
+
+
+def write_pairs(path: Path, pairs: Iterable[TrainPair]) -> str:
+    """Write ``pairs`` to ``path`` as JSON lines; the file's SHA-256."""
+    with path.open("w", encoding="utf-8") as handle:
+        for p in pairs:
+            handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    return ds.file_sha256(path)
 
 
 _FRANK_DOC: dict[str, str] = {}
@@ -984,23 +989,16 @@ def main() -> None:
         args.summary_sentences,
     )
     for name, rows in (("train", train), ("heldout", held)):
-        path = args.out_dir / f"{name}.jsonl"
-        with path.open("w", encoding="utf-8") as handle:
-            for p in rows:
-                handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
-        record[f"{name}_jsonl_sha256"] = ds.file_sha256(path)
+        record[f"{name}_jsonl_sha256"] = write_pairs(args.out_dir / f"{name}.jsonl", rows)
     if args.distill_windows:
         extra = distill_pairs(args.distill_windows, args.heldout)
-        path = args.out_dir / "distill.jsonl"
-        with path.open("w", encoding="utf-8") as handle:
-            for p in extra:
-                handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        digest = write_pairs(args.out_dir / "distill.jsonl", extra)
         record["distill"] = {
             "windows_per_claim": args.distill_windows,
             "counts": dict(sorted(Counter(p.source for p in extra).items())),
             "total": len(extra),
         }
-        record["distill_jsonl_sha256"] = ds.file_sha256(path)
+        record["distill_jsonl_sha256"] = digest
     if args.eval:
         with gzip.open(args.out_dir / "eval.jsonl.gz", "wt", encoding="utf-8") as handle:
             for name, rows_ in eval_sets().items():
