@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,15 +50,22 @@ def attention_ops(batch: int, seq: int) -> float:
     return 2.0 * 2 * batch * seq * seq * HIDDEN
 
 
-def _session(model: Any, threads: int) -> Any:
-    import onnxruntime as ort
+def _graph_session(
+    nodes: list[Any],
+    inputs: list[Any],
+    outputs: list[Any],
+    threads: int,
+    initializer: Sequence[Any] = (),
+) -> Any:
+    """An onnxruntime session, set up as the verifier's (:func:`onnx_session`), for a graph
+    of ``nodes``."""
+    from onnx import helper
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(
-        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
-    )
+    from sourcecheck.score.verifier import onnx_session
+
+    graph = helper.make_graph(nodes, "probe", inputs, outputs, initializer=list(initializer))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return onnx_session(model.SerializeToString(), threads)
 
 
 def _timed(run: Callable[[], object], seconds: float) -> float:
@@ -72,56 +78,37 @@ def _timed(run: Callable[[], object], seconds: float) -> float:
     return (time.perf_counter() - started) / calls
 
 
-def int8_layer_seconds(tokens: int, weight: str, threads: int, seconds: float) -> float:
-    """Seconds for one layer's four int8 products (uint8 activations; ``weight`` 'uint8'
-    or 'int8') on ``tokens`` rows, in one onnxruntime graph."""
+def layer_seconds(tokens: int, weight: str, threads: int, seconds: float) -> float:
+    """Seconds for one layer's four products on ``tokens`` rows, in one onnxruntime graph:
+    ``weight`` 'uint8' or 'int8' (int8 products of uint8 activations, ``MatMulInteger``)
+    or 'float32' (``MatMul``)."""
     from onnx import TensorProto, helper, numpy_helper
 
     rng = np.random.default_rng(0)
-    nodes, inits = [], []
-    inputs = []
-    outputs = []
-    for i, (k, n) in enumerate(LINEAR):
-        if weight == "uint8":
-            w = rng.integers(0, 256, size=(k, n), dtype=np.uint8)
-            zero = np.array(128, dtype=np.uint8)
-        else:
-            w = rng.integers(-127, 128, size=(k, n), dtype=np.int8)
-            zero = np.array(0, dtype=np.int8)
-        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(zero, f"wz{i}")]
-        inits.append(numpy_helper.from_array(np.array(128, dtype=np.uint8), f"az{i}"))
-        inputs.append(helper.make_tensor_value_info(f"a{i}", TensorProto.UINT8, [tokens, k]))
-        outputs.append(helper.make_tensor_value_info(f"y{i}", TensorProto.INT32, [tokens, n]))
-        nodes.append(
-            helper.make_node("MatMulInteger", [f"a{i}", f"w{i}", f"az{i}", f"wz{i}"], [f"y{i}"])
-        )
-    graph = helper.make_graph(nodes, "int8_layer", inputs, outputs, initializer=inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    session = _session(model, threads)
-    feed = {
-        f"a{i}": rng.integers(0, 256, size=(tokens, k), dtype=np.uint8)
-        for i, (k, _) in enumerate(LINEAR)
-    }
-    return _timed(lambda: session.run(None, feed), seconds)
-
-
-def float_layer_seconds(tokens: int, threads: int, seconds: float) -> float:
-    """Seconds for the same four products in float32."""
-    from onnx import TensorProto, helper, numpy_helper
-
-    rng = np.random.default_rng(0)
+    floating = weight == "float32"
     nodes, inits, inputs, outputs = [], [], [], []
     for i, (k, n) in enumerate(LINEAR):
-        w = rng.standard_normal((k, n)).astype(np.float32)
-        inits.append(numpy_helper.from_array(w, f"w{i}"))
-        inputs.append(helper.make_tensor_value_info(f"a{i}", TensorProto.FLOAT, [tokens, k]))
-        outputs.append(helper.make_tensor_value_info(f"y{i}", TensorProto.FLOAT, [tokens, n]))
-        nodes.append(helper.make_node("MatMul", [f"a{i}", f"w{i}"], [f"y{i}"]))
-    graph = helper.make_graph(nodes, "float_layer", inputs, outputs, initializer=inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    session = _session(model, threads)
+        a, w, y = f"a{i}", f"w{i}", f"y{i}"
+        if floating:
+            inits.append(numpy_helper.from_array(rng.standard_normal((k, n)).astype(np.float32), w))
+            nodes.append(helper.make_node("MatMul", [a, w], [y]))
+        else:
+            low, high, kind = (0, 256, np.uint8) if weight == "uint8" else (-127, 128, np.int8)
+            inits += [
+                numpy_helper.from_array(rng.integers(low, high, size=(k, n), dtype=kind), w),
+                numpy_helper.from_array(np.array(128 if kind is np.uint8 else 0, kind), f"wz{i}"),
+                numpy_helper.from_array(np.array(128, dtype=np.uint8), f"az{i}"),
+            ]
+            nodes.append(helper.make_node("MatMulInteger", [a, w, f"az{i}", f"wz{i}"], [y]))
+        in_type = TensorProto.FLOAT if floating else TensorProto.UINT8
+        out_type = TensorProto.FLOAT if floating else TensorProto.INT32
+        inputs.append(helper.make_tensor_value_info(a, in_type, [tokens, k]))
+        outputs.append(helper.make_tensor_value_info(y, out_type, [tokens, n]))
+    session = _graph_session(nodes, inputs, outputs, threads, inits)
     feed = {
         f"a{i}": rng.standard_normal((tokens, k)).astype(np.float32)
+        if floating
+        else rng.integers(0, 256, size=(tokens, k), dtype=np.uint8)
         for i, (k, _) in enumerate(LINEAR)
     }
     return _timed(lambda: session.run(None, feed), seconds)
@@ -139,14 +126,12 @@ def attention_seconds(batch: int, seq: int, threads: int, seconds: float) -> flo
         helper.make_node("MatMul", ["q", "kt"], ["s"]),
         helper.make_node("MatMul", ["s", "v"], ["o"]),
     ]
-    graph = helper.make_graph(
+    session = _graph_session(
         nodes,
-        "attention",
         [helper.make_tensor_value_info(x, TensorProto.FLOAT, shape) for x in ("q", "k", "v")],
         [helper.make_tensor_value_info("o", TensorProto.FLOAT, shape)],
+        threads,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    session = _session(model, threads)
     rng = np.random.default_rng(0)
     feed = {x: rng.standard_normal(shape).astype(np.float32) for x in ("q", "k", "v")}
     return _timed(lambda: session.run(None, feed), seconds)
@@ -191,19 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sourcecheck.score.verifier import default_model_dir
 
     model_dir = args.model or default_model_dir()
-    name, flags = platform.machine(), ""
-    if Path("/proc/cpuinfo").exists():
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                name = value.strip()
-            elif key.strip() == "flags":
-                have = set(value.split())
-                wanted = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
-                flags = ", ".join(f for f in wanted if f in have)
-                break
+    from sourcecheck.score.torch_runtime import cpu_flags, cpu_name
+
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+    flags = ", ".join(f for f in wanted if f in (cpu_flags() or ()))
     print(
-        f"CPU: {name} ({flags or 'flags unknown'}); {args.threads} thread(s), batch {args.batch}\n"
+        f"CPU: {cpu_name()} ({flags or 'flags unknown'}); "
+        f"{args.threads} thread(s), batch {args.batch}\n"
     )
 
     rates: dict[str, dict[int, float]] = {"uint8 × uint8": {}, "uint8 × int8": {}, "float32": {}}
@@ -211,10 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for seq in (128, 256):
         tokens = args.batch * seq
         ops = linear_ops(tokens)
-        for weight in ("uint8", "int8"):
-            secs = int8_layer_seconds(tokens, weight, args.threads, args.seconds)
-            rates[f"uint8 × {weight}"][seq] = ops / secs / 1e9
-        rates["float32"][seq] = ops / float_layer_seconds(tokens, args.threads, args.seconds) / 1e9
+        for weight in ("uint8", "int8", "float32"):
+            secs = layer_seconds(tokens, weight, args.threads, args.seconds)
+            rates[weight if weight == "float32" else f"uint8 × {weight}"][seq] = ops / secs / 1e9
         secs = attention_seconds(args.batch, seq, args.threads, args.seconds)
         attention[seq] = attention_ops(args.batch, seq) / secs / 1e9
 

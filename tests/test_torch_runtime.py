@@ -23,7 +23,12 @@ from sourcecheck.score import (  # noqa: E402
     get_scorer,
     torch_runtime,
 )
-from sourcecheck.score.torch_runtime import TorchSession, cpu_has_bf16, dequantized_bert  # noqa: E402
+from sourcecheck.score.torch_runtime import (  # noqa: E402
+    TorchSession,
+    cpu_flags,
+    cpu_has_bf16,
+    dequantized_bert,
+)
 from sourcecheck.score.verifier import VerifierScorer  # noqa: E402
 from tests.test_train_verifier import _script, _tiny_bert  # noqa: E402
 from tests.test_verifier_scorer import WORDS, _tokenizer  # noqa: E402
@@ -129,6 +134,9 @@ def test_bfloat16_units_are_read_from_the_cpu_flags() -> None:
     assert cpu_has_bf16(AMD_AVX2) is False
     assert cpu_has_bf16("processor\t: 0\n") is None  # no flags line: unknown, not "no"
     assert cpu_has_bf16() in (True, False, None)  # this machine's own /proc/cpuinfo
+    assert cpu_flags(ARM_BF16) == {"fp", "asimd", "sve", "i8mm", "bf16"}
+    assert cpu_flags(AMD_AVX2) == {"fpu", "sse2", "avx", "avx2", "fma"}
+    assert cpu_flags("processor\t: 0\n") is None
 
 
 def test_bf16_on_a_cpu_without_bfloat16_units_says_so(

@@ -40,6 +40,7 @@ from sourcecheck.score.verifier import (  # noqa: E402
     VerifierScorer,
     default_model_dir,
     load_verifier,
+    onnx_session,
     resolve_threads,
 )
 
@@ -420,6 +421,23 @@ def test_describe_records_the_model(models: dict[str, Path]) -> None:
         "contradicted": "contradiction",
     }
     json.dumps(info)  # the report stores it
+
+
+def test_session_from_a_file_or_from_bytes_is_the_same_model(models: dict[str, Path]) -> None:
+    """``onnx_session`` takes a path or a serialized model (benchmarks/compute_ceiling.py
+    builds its probe graphs in memory), set up the same way."""
+    path = models["random"] / "model.onnx"
+    ids = np.array([[0, 7, 9, 2, 11, 5, 2]], dtype=np.int64)
+    feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    from_file = onnx_session(path, 1)
+    from_bytes = onnx_session(path.read_bytes(), 1)
+    names = [i.name for i in from_file.get_inputs()]
+    assert names == [i.name for i in from_bytes.get_inputs()]
+    assert "input_ids" in names
+    feed = {k: v for k, v in feed.items() if k in names}
+    np.testing.assert_array_equal(from_file.run(None, feed)[0], from_bytes.run(None, feed)[0])
+    assert from_file.get_session_options().intra_op_num_threads == 1
+    assert from_bytes.get_session_options().intra_op_num_threads == 1
 
 
 def test_threads_from_the_environment(

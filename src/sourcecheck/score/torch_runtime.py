@@ -65,13 +65,20 @@ def _field(cpuinfo: str, *keys: str) -> str | None:
     return None
 
 
-def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
-    """Whether this CPU does bfloat16 arithmetic in hardware, from the ``flags`` (x86) or
-    ``Features`` (ARM) line of ``cpuinfo`` (default: ``/proc/cpuinfo``); ``None`` where
-    that cannot be read (macOS, Windows): Apple's M2 and later have it, most others not."""
+def cpu_flags(cpuinfo: str | None = None) -> frozenset[str] | None:
+    """This CPU's feature flags, from the ``flags`` (x86) or ``Features`` (ARM) line of
+    ``cpuinfo`` (default: ``/proc/cpuinfo``); ``None`` where that cannot be read."""
     text = _cpuinfo() if cpuinfo is None else cpuinfo
     flags = None if text is None else _field(text, "flags", "features")
-    return None if flags is None else not BF16_FLAGS.isdisjoint(flags.split())
+    return None if flags is None else frozenset(flags.split())
+
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool | None:
+    """Whether this CPU does bfloat16 arithmetic in hardware (:func:`cpu_flags`); ``None``
+    where the flags cannot be read (macOS, Windows): Apple's M2 and later have it, most
+    others not."""
+    flags = cpu_flags(cpuinfo)
+    return None if flags is None else not BF16_FLAGS.isdisjoint(flags)
 
 
 def cpu_name() -> str:

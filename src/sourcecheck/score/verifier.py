@@ -327,9 +327,10 @@ def load_verifier(
         return loaded
 
 
-def onnx_session(path: Path, threads: int) -> Any:
-    """An onnxruntime CPU session for ``path`` as the verifier runs it: ``threads`` intra-op
-    threads, sequential execution, all graph optimisations (benchmarks use the same)."""
+def onnx_session(path: Path | bytes, threads: int) -> Any:
+    """An onnxruntime CPU session for ``path`` (or a serialized model) as the verifier runs
+    it: ``threads`` intra-op threads, sequential execution, all graph optimisations
+    (benchmarks use the same)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -338,7 +339,8 @@ def onnx_session(path: Path, threads: int) -> Any:
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    model = path if isinstance(path, bytes) else str(path)
+    return ort.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _load(where: Path, threads: int, runtime: str = "onnx") -> LoadedVerifier:
