@@ -41,6 +41,9 @@ class Options:
     check_comments: bool = True
     #: Claim–passage pairs per scorer call.
     batch_size: int = 64
+    #: The decision rules (``sourcecheck.verdict``): ``v2`` (the evidence decides) or
+    #: ``v1`` (the rules of 0.1.0, for comparison).
+    decision: str = "v1"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,3 +131,9 @@ def _validate(options: Options) -> None:
     for name in ("top_k", "cited_k", "max_evidence", "batch_size"):
         if getattr(options, name) < 1:
             raise ConfigError(f"option {name!r} must be at least 1")
+    from sourcecheck.verdict import DECISIONS
+
+    if options.decision not in DECISIONS:
+        raise ConfigError(
+            f"option 'decision' cannot be {options.decision!r}; known: {', '.join(DECISIONS)}"
+        )

@@ -17,9 +17,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sourcecheck import __version__
-from sourcecheck.checks.numbers import check_numbers
-from sourcecheck.checks.polarity import best_sentence
-from sourcecheck.checks.quotes import check_quote
 from sourcecheck.claims import extract_claims, scoring_text, strip_attribution
 from sourcecheck.config import Options, resolve_options
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
@@ -28,17 +25,11 @@ from sourcecheck.errors import InputError
 from sourcecheck.load import load_document
 from sourcecheck.model import (
     REPORT_SCHEMA,
-    CitationCheck,
     Claim,
     Document,
-    Evidence,
-    NumberResult,
-    Passage,
-    QuoteResult,
     Report,
     SourceInfo,
     Verdict,
-    VerdictLabel,
 )
 from sourcecheck.retrieve import (
     Candidate,
@@ -49,19 +40,19 @@ from sourcecheck.retrieve import (
     search,
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
+from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 
 #: progress(stage, done, total): stages are "load", "index" (passages embedded), "score"
 #: (claims scored) and "check" (claims decided).
 Progress = Callable[[str, int, int], None]
 DocInput = str | os.PathLike[str] | Document
 
-#: Within this much of the best support, the cited place still counts as holding it.
-CITED_MARGIN = 0.1
-
 
 ScoreKey = tuple[str, bytes, bytes]
 #: on_verdict(position, verdict): called as each claim is decided, in claim order.
 VerdictSink = Callable[[int, Verdict], None]
+#: trace(evidence, verdict): what one claim's decision read, and what it decided.
+Trace = Callable[[ClaimEvidence, Verdict], None]
 
 
 class ScoreStore(Protocol):
@@ -135,13 +126,6 @@ def scorer_for(name: str) -> Scorer:
         if name not in _scorers:
             _scorers[name] = get_scorer(name)
         return _scorers[name]
-
-
-@dataclass(frozen=True)
-class _Thresholds:
-    support: float
-    partial: float
-    contradiction: float
 
 
 def _load_all(
@@ -224,14 +208,18 @@ def check_documents(
     timings: dict[str, float] | None = None,
     score_cache: ScoreCache | None = None,
     on_verdict: VerdictSink | None = None,
+    trace: Trace | None = None,
 ) -> Report:
-    """Check an already-loaded article against already-loaded sources."""
+    """Check an already-loaded article against already-loaded sources.
+
+    ``trace`` sees, for each claim, every candidate the verifier scored beside the
+    verdict (benchmarks read it to tell retrieval misses from decision errors)."""
     if options is None:
         options, option_origins = resolve_options()
     timings = dict(timings or {})
     embedder = embedder or default_embedder()
     scorer = scorer or scorer_for(options.model)
-    th = _Thresholds(
+    th = Thresholds(
         support=options.support_threshold
         if options.support_threshold is not None
         else scorer.support_threshold,
@@ -269,7 +257,19 @@ def check_documents(
     t = time.perf_counter()
     verdicts = []
     for i, (claim, plan, claim_scores) in enumerate(zip(claims, plans, scores, strict=True)):
-        verdicts.append(_decide(index, claim, plan, claim_scores, th, options, embedder))
+        item = _claim_evidence(index, claim, plan, claim_scores)
+        verdicts.append(
+            decide(
+                item,
+                th,
+                index.documents,
+                embedder,
+                max_evidence=options.max_evidence,
+                version=options.decision,
+            )
+        )
+        if trace:
+            trace(item, verdicts[-1])
         if on_verdict:
             on_verdict(i, verdicts[-1])
         if progress:
@@ -387,245 +387,21 @@ def _score_all(
     return results
 
 
-def _describe_place(index: SourceIndex, passage: Passage) -> str:
-    loc = passage.locator
-    parts = [passage.doc_id]
-    if loc.page:
-        parts.append(f"p. {loc.page}")
-    if loc.section:
-        parts.append(f"§ {loc.section}")
-    return ", ".join(parts)
-
-
-def _decide(
-    index: SourceIndex,
-    claim: Claim,
-    plan: _Plan,
-    scores: Sequence[PairScore],
-    th: _Thresholds,
-    options: Options,
-    embedder: Embedder,
-) -> Verdict:
-    cands = list(plan.candidates)
-    if not cands:
-        return Verdict(
-            claim=claim,
-            label="not_found",
-            score=0.0,
-            citation_check=_no_support_citation(plan.cited)[0],
-            citation_note=_no_support_citation(plan.cited)[1],
-            reason="The sources have no text to compare with.",
+def _claim_evidence(
+    index: SourceIndex, claim: Claim, plan: _Plan, scores: Sequence[PairScore]
+) -> ClaimEvidence:
+    """The typed record a decision reads: each candidate with its passage and score."""
+    cands = []
+    for cand, score in zip(plan.candidates, scores, strict=True):
+        passage = index.passages[cand.index]
+        cands.append(
+            ScoredPassage(
+                passage=passage,
+                language=index.documents[passage.doc_id].language,
+                retrieval="cited" if cand.retrieval == "cited" else "search",
+                dense=cand.dense,
+                lexical=cand.lexical,
+                score=score,
+            )
         )
-    order = sorted(range(len(cands)), key=lambda i: -scores[i].support)
-    best = order[0]
-    support = scores[best].support
-    # The cited place keeps the lead when it holds support within CITED_MARGIN of the best
-    # found anywhere: the report then shows the passage the author pointed at.
-    cited_order = [i for i in order if cands[i].retrieval == "cited"]
-    if cited_order and scores[cited_order[0]].support >= support - CITED_MARGIN:
-        order.remove(cited_order[0])
-        order.insert(0, cited_order[0])
-    sources = list(index.documents.values())
-    nearby = [index.passages[cands[i].index] for i in order[:3]]
-    quotes = [check_quote(q, sources, nearby, embedder) for q in claim.quotes]
-    # A quotation found word for word at the cited place: that passage leads.
-    for i in cited_order:
-        if _holds_found_quote(index.passages[cands[i].index], quotes):
-            order.remove(i)
-            order.insert(0, i)
-            break
-    lead = order[0]
-    best_passage = index.passages[cands[lead].index]
-    top_passages = [index.passages[cands[i].index] for i in order[:3]]
-    numbers = check_numbers(claim.numbers, top_passages, index.documents)
-    polarity = best_sentence(
-        plan.text,
-        claim.language,
-        [index.passages[cands[i].index] for i in order[:5]],
-        index.documents,
-        embedder,
-    )
-
-    contra_i = max(range(len(cands)), key=lambda i: _contradiction(scores[i]))
-    contradiction = scores[contra_i].contradiction or 0.0
-    differs = [n for n in numbers if n.status == "differs"]
-    topical = support >= th.partial or cands[lead].dense >= _TOPICAL_DENSE
-
-    label: VerdictLabel
-    anchor = lead
-    if differs and topical:
-        label = "contradicted"
-        reason = (
-            "The source gives a different number: "
-            + "; ".join(_number_place(n) for n in differs)
-            + ", not "
-            + ", ".join(n.text for n in differs)
-            + "."
-        )
-    elif polarity is not None and polarity.conflict:
-        label = "contradicted"
-        anchor = _passage_holding(cands, index, polarity.source, polarity.start, order)
-        reason = (
-            f'The source says the opposite: "{polarity.text}" '
-            f"({_describe_place(index, index.passages[cands[anchor].index])})."
-        )
-    elif (
-        contradiction >= th.contradiction
-        and contradiction > support
-        and support < th.partial
-        and cands[contra_i].dense >= _TOPICAL_DENSE
-    ):
-        label = "contradicted"
-        anchor = contra_i
-        reason = (
-            f"{_describe_place(index, index.passages[cands[contra_i].index])} says otherwise "
-            f"(contradiction {contradiction:.2f})."
-        )
-    elif support >= th.support:
-        problems = _partial_problems(quotes, numbers)
-        if problems:
-            label = "partially_supported"
-            reason = f"Supported by {_describe_place(index, best_passage)}, but {problems}."
-        else:
-            label = "supported"
-            reason = f"Supported by {_describe_place(index, best_passage)} (score {support:.2f})."
-    elif support >= th.partial:
-        label = "partially_supported"
-        problems = _partial_problems(quotes, numbers)
-        reason = (
-            f"Only partly supported by {_describe_place(index, best_passage)} "
-            f"(score {support:.2f})" + (f"; {problems}" if problems else "") + "."
-        )
-    else:
-        label = "not_found"
-        reason = f"No passage in the sources supports this claim (best score {support:.2f})."
-        problems = _partial_problems(quotes, [])
-        if problems:
-            reason = reason[:-1] + f"; {problems}."
-
-    evidence_order = [anchor] + [i for i in order if i != anchor]
-    evidence = tuple(
-        _evidence(index, cands[i], scores[i]) for i in evidence_order[: options.max_evidence]
-    )
-
-    if label == "not_found":
-        citation_check, note = _no_support_citation(plan.cited)
-    else:
-        citation_check, note = _citation_check(index, plan, cands, scores, anchor, label, quotes)
-    return Verdict(
-        claim=claim,
-        label=label,
-        score=round(float(support), 4),
-        citation_check=citation_check,
-        citation_note=note,
-        reason=reason,
-        evidence=evidence if label != "not_found" else evidence[:1],
-        quotes=tuple(quotes),
-        numbers=tuple(numbers),
-    )
-
-
-#: Dense cosine (e5 query vs passage) above which a passage is on the claim's topic even
-#: when the verifier scores it low (a claim with a wrong number is still about it).
-_TOPICAL_DENSE = 0.86
-
-
-def _holds_found_quote(passage: Passage, quotes: Sequence[QuoteResult]) -> bool:
-    """Whether one of ``quotes`` was found word for word inside ``passage``."""
-    return any(
-        q.status in ("verbatim", "normalised")
-        and q.source == passage.doc_id
-        and q.start is not None
-        and passage.start <= q.start < passage.end
-        for q in quotes
-    )
-
-
-def _number_place(n: NumberResult) -> str:
-    return f"{n.source_text} (p. {n.page})" if n.page else f"{n.source_text}"
-
-
-def _passage_holding(
-    cands: Sequence[Candidate], index: SourceIndex, doc_id: str, offset: int, order: list[int]
-) -> int:
-    """The candidate (in ``order``) whose passage holds ``offset`` of ``doc_id``."""
-    for i in order:
-        p = index.passages[cands[i].index]
-        if p.doc_id == doc_id and p.start <= offset < p.end:
-            return i
-    return order[0]
-
-
-def _contradiction(score: PairScore) -> float:
-    return -1.0 if score.contradiction is None else score.contradiction
-
-
-def _partial_problems(quotes: Sequence[QuoteResult], numbers: Sequence[NumberResult]) -> str:
-    problems = []
-    for q in quotes:
-        if q.status == "absent":
-            near = f' (nearest wording: "{q.source_text}")' if q.source_text else ""
-            problems.append(f'the quoted "{q.text}" is not in the source{near}')
-        elif q.status == "near":
-            problems.append(f'the source words the quote as "{q.source_text}"')
-    for n in numbers:
-        if n.status == "absent" and n.text:
-            problems.append(f"the number {n.text} is not in the evidence")
-    return "; ".join(problems)
-
-
-def _evidence(index: SourceIndex, cand: Candidate, score: PairScore) -> Evidence:
-    p = index.passages[cand.index]
-    return Evidence(
-        source=p.doc_id,
-        start=p.start,
-        end=p.end,
-        text=p.text,
-        score=round(float(score.support), 4),
-        locator=p.locator,
-        retrieval="cited" if cand.retrieval == "cited" else "search",
-        language=index.documents[p.doc_id].language,
-    )
-
-
-def _no_support_citation(cited: CitedPlace | None) -> tuple[CitationCheck, str | None]:
-    if cited is None:
-        return "none", None
-    if not cited.resolved:
-        return "unresolved", cited.description
-    return "wrong_location", f"nothing at {cited.description} supports the claim, nor elsewhere"
-
-
-def _citation_check(
-    index: SourceIndex,
-    plan: _Plan,
-    cands: Sequence[Candidate],
-    scores: Sequence[PairScore],
-    anchor: int,
-    label: VerdictLabel,
-    quotes: Sequence[QuoteResult] = (),
-) -> tuple[CitationCheck, str | None]:
-    cited = plan.cited
-    if cited is None:
-        return "none", None
-    if not cited.resolved:
-        return "unresolved", cited.description
-    if cands[anchor].retrieval == "cited":
-        return "confirmed", None
-    # A quotation found word for word at the cited place confirms the citation.
-    places = [index.passages[i] for i in cited.indexes]
-    if any(_holds_found_quote(p, quotes) for p in places):
-        return "confirmed", None
-
-    def strength(i: int) -> float:
-        s = scores[i]
-        if label == "contradicted" and s.contradiction is not None:
-            return max(s.support, s.contradiction)
-        return s.support
-
-    in_place = [i for i, c in enumerate(cands) if c.retrieval == "cited"]
-    best_cited = max((strength(i) for i in in_place), default=0.0)
-    if best_cited >= strength(anchor) - CITED_MARGIN:
-        return "confirmed", None
-    where = _describe_place(index, index.passages[cands[anchor].index])
-    return "wrong_location", f"the support is at {where}, not at {cited.description}"
+    return ClaimEvidence(claim=claim, text=plan.text, candidates=tuple(cands), cited=plan.cited)

@@ -37,11 +37,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class CitedPlace:
-    """Where a claim's citations point: passage indexes per cited source, or why not."""
+    """Where a claim's citations point: the passages there (and their indexes), or why not.
+
+    ``disagree``: a citation of several parts (a page and a section) whose parts each exist
+    in the source but not together (the cited page does not hold the cited section); the
+    place is then the union of where each part points, and ``description`` says so."""
 
     indexes: tuple[int, ...]
     resolved: bool
     description: str
+    passages: tuple[Passage, ...] = ()
+    disagree: bool = False
 
 
 @dataclass
@@ -165,10 +171,25 @@ def resolve_citations(index: SourceIndex, claim: Claim) -> CitedPlace | None:
         return None
     found: list[int] = []
     missing: list[str] = []
+    disagree: list[str] = []
     for cit in located:
         hits: list[int] = []
         for doc in _cited_sources(index, cit):
             hits.extend(_place_passages(index, doc, cit))
+        if not hits:
+            # A page and a section that each exist but not together: the citation's parts
+            # disagree. Its place is then where each part points, so the check can say
+            # which part holds the support.
+            parts = _split_parts(cit)
+            part_hits = [
+                [i for d in _cited_sources(index, part) for i in _place_passages(index, d, part)]
+                for part in parts
+            ]
+            if len(parts) > 1 and all(part_hits):
+                hits = [i for ph in part_hits for i in ph]
+                disagree.append(
+                    " and ".join(describe_citation(p) for p in parts) + " do not coincide"
+                )
         if hits:
             found.extend(hits)
         else:
@@ -176,7 +197,29 @@ def resolve_citations(index: SourceIndex, claim: Claim) -> CitedPlace | None:
     description = ", ".join(describe_citation(c) for c in located)
     if not found:
         return CitedPlace((), False, f"{'; '.join(missing)} does not exist in the source")
-    return CitedPlace(tuple(dict.fromkeys(found)), True, description)
+    if disagree:
+        description += f" ({'; '.join(disagree)})"
+    unique = tuple(dict.fromkeys(found))
+    return CitedPlace(
+        unique,
+        True,
+        description,
+        tuple(index.passages[i] for i in unique),
+        disagree=bool(disagree),
+    )
+
+
+def _split_parts(cit: Citation) -> list[Citation]:
+    """A citation of a page and a section (and a paragraph) as its separate parts; the
+    paragraph stays with the section when there is one, else with the page."""
+    from dataclasses import replace
+
+    if not (cit.page and cit.section):
+        return [cit]
+    return [
+        replace(cit, section=None, paragraph=None),
+        replace(cit, page=None, page_end=None),
+    ]
 
 
 def describe_citation(cit: Citation) -> str:
