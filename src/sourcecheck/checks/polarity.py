@@ -17,7 +17,7 @@ import numpy as np
 from sourcecheck.embed import Embedder, default_embedder
 from sourcecheck.model import Document, Passage
 from sourcecheck.segment import split_sentences
-from sourcecheck.tokens import negation_count
+from sourcecheck.tokens import NEGATIONS_V1, negation_count
 
 #: Cosine (e5 query vs passage) above which a source sentence is about the same thing as
 #: the claim. Measured here: claims meet their evidence sentence at 0.85–0.90 across
@@ -77,6 +77,6 @@ def best_sentence(
         end=e,
         text=doc.text[s:e],
         similarity=round(float(sims[j]), 4),
-        claim_negated=negation_count(claim_text, claim_language) > 0,
-        source_negated=negation_count(doc.text[s:e], doc.language) > 0,
+        claim_negated=negation_count(claim_text, claim_language, NEGATIONS_V1) > 0,
+        source_negated=negation_count(doc.text[s:e], doc.language, NEGATIONS_V1) > 0,
     )

@@ -76,7 +76,7 @@ from sourcecheck.embed import DIM, default_embedder
 from sourcecheck.lang import detect_language
 from sourcecheck.model import NumberMention
 from sourcecheck.score.base import Pair
-from sourcecheck.tokens import content_tokens, negation_count, words
+from sourcecheck.tokens import NEGATIONS_V1, content_tokens, negation_count, words
 
 Vectors = npt.NDArray[np.float32]
 
@@ -206,12 +206,12 @@ def _analyse(text: str, language: str | None) -> _Analysis:
         bigrams=frozenset(pairwise(stems)),
         words=frozenset(words(text)),
         names=_names(text),
-        negated=negation_count(text, language) > 0,
+        negated=negation_count(text, language, NEGATIONS_V1) > 0,
         numbers=tuple(find_numbers(text, language)),
         sentences=tuple(
             (
                 frozenset(content_tokens(part, language)),
-                negation_count(part, language) > 0,
+                negation_count(part, language, NEGATIONS_V1) > 0,
                 frozenset(words(part)),
                 frozenset(n.value for n in find_numbers(part, language)),
             )
@@ -237,8 +237,7 @@ def _passage_negated(claim: _Analysis, passage: _Analysis, same: bool) -> bool:
     else:
         values = {n.value for n in claim.numbers}
         overlaps = [
-            sum(1 for name in claim.names if _name_found(name, sent[2]))
-            + len(values & sent[3])
+            sum(1 for name in claim.names if _name_found(name, sent[2])) + len(values & sent[3])
             for sent in passage.sentences
         ]
     best = max(overlaps)
