@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcecheck.claims import ClaimSet, extract_claims, scoring_text
+from sourcecheck.claims import ClaimSet, claim_parts, extract_claims, scoring_text
 from sourcecheck.model import Block, Citation, Claim, Comment, Document, Link
 
 
@@ -611,3 +611,40 @@ def test_offsets_property(text: str, comment_text: str, language: str) -> None:
     assert [c.id for c in result.claims] == [f"c{i}" for i in range(1, len(result.claims) + 1)]
     for claim in result.claims:
         scoring_text(claim)
+
+
+# --- the statements a compound claim packs -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "parts"),
+    [
+        (
+            "The report counts 55 areas, but it does not say the police surrendered control.",
+            "en",
+            ["The report counts 55 areas.", "It does not say the police surrendered control."],
+        ),
+        (
+            "Costs rose by 14 per cent in two years; staff costs stayed about the same.",
+            "en",
+            ["Costs rose by 14 per cent in two years.", "Staff costs stayed about the same."],
+        ),
+        (
+            "Antalet elever ökade med en fjärdedel, men två skolor stängdes under hösten.",
+            "sv",
+            ["Antalet elever ökade med en fjärdedel.", "Två skolor stängdes under hösten."],
+        ),
+        (
+            "Die Zahl der Fälle stieg auf 312, während die Kliniken keine Engpässe meldeten.",
+            "de",
+            ["Die Zahl der Fälle stieg auf 312.", "Die Kliniken keine Engpässe meldeten."],
+        ),
+        # One statement: "and" inside a phrase, a short side, no joiner.
+        ("Between 2022 and 2024 costs rose by 14 per cent.", "en", None),
+        ("Rödmyra and Nybodarna each have fewer than 60 pupils.", "en", None),
+        ("The bridge was closed, and reopened.", "en", None),
+        ("Prices fell sharply in the third quarter of the year.", "en", None),
+    ],
+)
+def test_claim_parts(text: str, language: str, parts: list[str] | None) -> None:
+    assert claim_parts(text, language) == (parts or [text])

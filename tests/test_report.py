@@ -84,8 +84,9 @@ TOP_KEYS = {"schema", "created", "tool", "article", "sources", "summary", "claim
 SOURCE_KEYS = {"id", "path", "media_type", "language", "pages", "sha256", "title", "characters",
                "warnings"}
 CLAIM_KEYS = {"id", "text", "origin", "start", "end", "language", "verdict", "score",
-              "citation_check", "citation_note", "reason", "citations", "evidence", "quotes",
-              "numbers"}
+              "confidence", "citation_check", "citation_note", "reason", "citations",
+              "evidence", "quotes", "numbers", "parts"}
+PART_KEYS = {"text", "verdict", "confidence", "evidence"}
 CITATION_KEYS = {"raw", "start", "end", "kind", "page", "page_end", "section", "paragraph",
                  "footnote", "target"}
 EVIDENCE_KEYS = {"source", "page", "page_index", "section", "section_title", "paragraph",
@@ -110,6 +111,7 @@ def test_json_field_names(report: Report) -> None:
         assert all(set(e) == EVIDENCE_KEYS for e in claim["evidence"])
         assert all(set(q) == QUOTE_KEYS for q in claim["quotes"])
         assert all(set(n) == NUMBER_KEYS for n in claim["numbers"])
+        assert all(set(p) == PART_KEYS for p in claim["parts"])
     assert all(set(s) == SKIPPED_KEYS for s in d["skipped"])
     assert d["options"]["top_k"] == 5
     assert d["models"]["embedder"] == "intfloat/multilingual-e5-small"
@@ -170,6 +172,23 @@ def test_json_text(report: Report) -> None:
 def test_json_round_trip(report: Report) -> None:
     assert report_from_dict(report_to_dict(report)) == report
     assert report_from_json(report_to_json(report)) == report
+
+
+def test_json_round_trip_with_confidence_and_parts(report: Report) -> None:
+    from dataclasses import replace
+
+    from sourcecheck.model import PartResult
+
+    first = report.verdicts[0]
+    part = PartResult("One part.", "supported", 0.81, first.evidence[0])
+    other = PartResult("Another part.", "not_found", 0.7, None)
+    verdict = replace(first, confidence=0.8123, parts=(part, other))
+    changed = replace(report, verdicts=(verdict, *report.verdicts[1:]))
+    d = report_to_dict(changed)
+    assert d["claims"][0]["confidence"] == 0.8123
+    assert [p["verdict"] for p in d["claims"][0]["parts"]] == ["supported", "not_found"]
+    assert set(d["claims"][0]["parts"][0]) == PART_KEYS
+    assert report_from_dict(d) == changed
 
 
 def test_json_round_trip_hostile(hostile: Report) -> None:

@@ -642,3 +642,46 @@ def strip_attribution(text: str) -> str:
     if len(core.split()) < 3:
         return text
     return core[:1].upper() + core[1:]
+
+
+#: Where a sentence joins two statements: a semicolon, or a comma followed by a
+#: coordinating or contrasting conjunction of the claim's language.
+_PART_JOINERS = {
+    "en": ("and", "but", "while", "whereas", "although", "yet"),
+    "sv": ("och", "men", "medan", "fast", "samtidigt som"),
+    "da": ("og", "men", "mens"),
+    "nb": ("og", "men", "mens"),
+    "de": ("und", "aber", "während", "doch", "jedoch"),
+    "fr": ("et", "mais", "tandis que", "alors que"),
+    "es": ("y", "pero", "mientras que"),
+    "fi": ("ja", "mutta", "kun taas"),
+    "nl": ("en", "maar", "terwijl"),
+}
+_MIN_PART_WORDS = 4
+
+
+def claim_parts(text: str, language: str | None) -> list[str]:
+    """The statements a claim packs, when it joins several: split at a semicolon or at a
+    comma before a conjunction ("..., but ..."), each part at least four words and
+    ending as a sentence. One part (the whole text) when it states one thing."""
+    joiners = _PART_JOINERS.get(language or "en", _PART_JOINERS["en"])
+    alternation = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
+    cut = re.compile(rf";\s+|,\s+(?:{alternation})\s+", re.IGNORECASE)
+    pieces: list[str] = []
+    last = 0
+    for m in cut.finditer(text):
+        left = text[last : m.start()].strip()
+        right = text[m.end() :].strip()
+        if len(left.split()) >= _MIN_PART_WORDS and len(right.split()) >= _MIN_PART_WORDS:
+            pieces.append(left)
+            last = m.end()
+    if not pieces:
+        return [text]
+    pieces.append(text[last:].strip())
+    out = []
+    for p in pieces:
+        p = p.rstrip(" ,;")
+        if p and p[-1] not in ".!?":
+            p += "."
+        out.append(p[:1].upper() + p[1:])
+    return out

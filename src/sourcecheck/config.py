@@ -43,7 +43,7 @@ class Options:
     batch_size: int = 64
     #: The decision rules (``sourcecheck.verdict``): ``v2`` (the evidence decides) or
     #: ``v1`` (the rules of 0.1.0, for comparison).
-    decision: str = "v1"
+    decision: str = "v2"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -271,6 +271,17 @@ class NumberResult:
 
 
 @dataclass(frozen=True)
+class PartResult:
+    """One statement of a claim that packs several, and what the sources say of it."""
+
+    text: str
+    label: VerdictLabel
+    confidence: float
+    #: The passage that decided the part (None when nothing did).
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
 class Verdict:
     claim: Claim
     label: VerdictLabel
@@ -283,6 +294,10 @@ class Verdict:
     quotes: tuple[QuoteResult, ...] = ()
     numbers: tuple[NumberResult, ...] = ()
     citation_note: str | None = None
+    #: The calibrated probability of ``label`` (None where the rule set gives none).
+    confidence: float | None = None
+    #: A claim that packs several statements: each one's result (empty otherwise).
+    parts: tuple[PartResult, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -384,7 +384,7 @@ def _find_dates(text: str, keep: _Keep) -> None:
     for pattern in (_ISO_DATE_RE, _DOTTED_DATE_RE, _MONTH_DAY_YEAR_RE, _DAY_MONTH_RE):
         for m in pattern.finditer(text):
             month_word = m.group("month")
-            month = _month_number(month_word)
+            month = month_number(month_word)
             year = int(m.group("year")) if m.group("year") else 0
             day = int(m.group("day"))
             if month is None or not 1 <= day <= 31:
@@ -394,13 +394,13 @@ def _find_dates(text: str, keep: _Keep) -> None:
             end = m.end() if year else m.end("month")
             keep(_Found(m.start(), end, Decimal(year * 10000 + month * 100 + day), "date"))
     for m in _MONTH_YEAR_RE.finditer(text):
-        month = _month_number(m.group("month"))
+        month = month_number(m.group("month"))
         if month is not None:
             year = int(m.group("year"))
             keep(_Found(m.start(), m.end(), Decimal(year * 10000 + month * 100), "date"))
 
 
-def _month_number(word: str) -> int | None:
+def month_number(word: str) -> int | None:
     """The month a word names; English "may" must be capitalised ("prices may 2024")."""
     if word.isdigit():
         month = int(word)

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sourcecheck import __version__
-from sourcecheck.claims import extract_claims, scoring_text, strip_attribution
+from sourcecheck.claims import claim_parts, extract_claims, scoring_text, strip_attribution
 from sourcecheck.config import Options, resolve_options
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder, default_embedder
 from sourcecheck.errors import InputError
+from sourcecheck.judge import JudgeModel, default_judge
 from sourcecheck.load import load_document
 from sourcecheck.model import (
     REPORT_SCHEMA,
@@ -219,17 +220,8 @@ def check_documents(
     timings = dict(timings or {})
     embedder = embedder or default_embedder()
     scorer = scorer or scorer_for(options.model)
-    th = Thresholds(
-        support=options.support_threshold
-        if options.support_threshold is not None
-        else scorer.support_threshold,
-        partial=options.partial_threshold
-        if options.partial_threshold is not None
-        else scorer.partial_threshold,
-        contradiction=options.contradiction_threshold
-        if options.contradiction_threshold is not None
-        else scorer.contradiction_threshold,
-    )
+    judge_model = judge_for(scorer) if options.decision == "v2" else None
+    th = resolve_thresholds(options, scorer, judge_model)
 
     t = time.perf_counter()
     claim_set = extract_claims(article, sources)
@@ -266,6 +258,7 @@ def check_documents(
                 embedder,
                 max_evidence=options.max_evidence,
                 version=options.decision,
+                judge_model=judge_model,
             )
         )
         if trace:
@@ -296,9 +289,44 @@ def check_documents(
                 "contradiction": th.contradiction,
             },
             "embedder": EMBED_MODEL_ID,
+            "decision": {
+                "rules": options.decision,
+                "judge": judge_model.model_id if judge_model else None,
+            },
         },
         timings=timings,
         comments=article.comments if options.check_comments else (),
+    )
+
+
+def judge_for(scorer: Scorer) -> JudgeModel | None:
+    """The shipped judge when it was trained on this scorer's outputs; None otherwise
+    (the decision then reads the scorer's own probabilities, and the report says so)."""
+    judge_model = default_judge()
+    return judge_model if judge_model.scorer_model_id == scorer.model_id else None
+
+
+def resolve_thresholds(
+    options: Options, scorer: Scorer, judge_model: JudgeModel | None
+) -> Thresholds:
+    """The decision thresholds, once: explicit options first, then the judge's (they
+    apply to its probabilities), then the scorer's own."""
+    if judge_model is not None:
+        support = judge_model.thresholds["supports"]
+        partial = judge_model.thresholds["unsure"]
+        contradiction = judge_model.thresholds["contradicts"]
+    else:
+        support = scorer.support_threshold
+        partial = scorer.partial_threshold
+        contradiction = scorer.contradiction_threshold
+
+    def pick(value: float | None, default: float) -> float:
+        return default if value is None else value
+
+    return Thresholds(
+        support=pick(options.support_threshold, support),
+        partial=pick(options.partial_threshold, partial),
+        contradiction=pick(options.contradiction_threshold, contradiction),
     )
 
 
@@ -327,6 +355,12 @@ class _Plan:
     candidates: tuple[Candidate, ...]
     cited: CitedPlace | None
     text: str
+    #: The statements a compound claim packs, each scored against the same candidates.
+    parts: tuple[str, ...] = ()
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.text, *self.parts)
 
 
 def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embedder) -> _Plan:
@@ -345,7 +379,8 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
             found[c.index] = Candidate(c.index, "cited", c.dense, c.lexical)
     for c in search(index, text, claim.language, top_k=options.top_k, embedder=embedder):
         found.setdefault(c.index, c)
-    return _Plan(tuple(found.values()), cited, text)
+    parts = claim_parts(text, claim.language) if options.decision == "v2" else [text]
+    return _Plan(tuple(found.values()), cited, text, tuple(parts) if len(parts) > 1 else ())
 
 
 def _score_all(
@@ -356,9 +391,10 @@ def _score_all(
     options: Options,
     progress: Progress | None,
     cache: ScoreCache,
-) -> list[list[PairScore]]:
-    """Score every claim × candidate pair, batched across claims."""
-    results: list[list[PairScore]] = []
+) -> list[list[list[PairScore]]]:
+    """Score every claim (and each of its parts) × candidate pair, batched across claims;
+    per claim, one list of scores per text in ``plan.texts``."""
+    results: list[list[list[PairScore]]] = []
     chunk = max(1, options.batch_size // max(1, options.top_k + options.cited_k // 2))
     for start in range(0, len(claims), chunk):
         pairs: list[Pair] = []
@@ -366,42 +402,57 @@ def _score_all(
         for claim, plan in zip(
             claims[start : start + chunk], plans[start : start + chunk], strict=True
         ):
-            for cand in plan.candidates:
-                passage = index.passages[cand.index]
-                pairs.append(
-                    Pair(
-                        claim=plan.text,
-                        passage=passage.text,
-                        claim_language=claim.language,
-                        passage_language=index.documents[passage.doc_id].language,
+            for text in plan.texts:
+                for cand in plan.candidates:
+                    passage = index.passages[cand.index]
+                    pairs.append(
+                        Pair(
+                            claim=text,
+                            passage=passage.text,
+                            claim_language=claim.language,
+                            passage_language=index.documents[passage.doc_id].language,
+                        )
                     )
-                )
-            sizes.append(len(plan.candidates))
+            sizes.append((len(plan.texts), len(plan.candidates)))
         scored = cache.score(scorer, pairs, options.batch_size)
         at = 0
-        for size in sizes:
-            results.append(scored[at : at + size])
-            at += size
+        for texts, size in sizes:
+            per_text = []
+            for _ in range(texts):
+                per_text.append(scored[at : at + size])
+                at += size
+            results.append(per_text)
         if progress:
             progress("score", min(start + chunk, len(claims)), len(claims))
     return results
 
 
 def _claim_evidence(
-    index: SourceIndex, claim: Claim, plan: _Plan, scores: Sequence[PairScore]
+    index: SourceIndex, claim: Claim, plan: _Plan, scores: Sequence[Sequence[PairScore]]
 ) -> ClaimEvidence:
-    """The typed record a decision reads: each candidate with its passage and score."""
-    cands = []
-    for cand, score in zip(plan.candidates, scores, strict=True):
-        passage = index.passages[cand.index]
-        cands.append(
-            ScoredPassage(
-                passage=passage,
-                language=index.documents[passage.doc_id].language,
-                retrieval="cited" if cand.retrieval == "cited" else "search",
-                dense=cand.dense,
-                lexical=cand.lexical,
-                score=score,
+    """The typed record a decision reads: each candidate with its passage and score, and
+    the same for each part of a compound claim."""
+
+    def scored(text_scores: Sequence[PairScore]) -> tuple[ScoredPassage, ...]:
+        cands = []
+        for cand, score in zip(plan.candidates, text_scores, strict=True):
+            passage = index.passages[cand.index]
+            cands.append(
+                ScoredPassage(
+                    passage=passage,
+                    language=index.documents[passage.doc_id].language,
+                    retrieval="cited" if cand.retrieval == "cited" else "search",
+                    dense=cand.dense,
+                    lexical=cand.lexical,
+                    score=score,
+                )
             )
-        )
-    return ClaimEvidence(claim=claim, text=plan.text, candidates=tuple(cands), cited=plan.cited)
+        return tuple(cands)
+
+    parts = tuple(
+        ClaimEvidence(claim=claim, text=text, candidates=scored(part), cited=plan.cited)
+        for text, part in zip(plan.parts, scores[1:], strict=True)
+    )
+    return ClaimEvidence(
+        claim=claim, text=plan.text, candidates=scored(scores[0]), cited=plan.cited, parts=parts
+    )

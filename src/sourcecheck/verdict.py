@@ -30,17 +30,20 @@ from sourcecheck.checks.numbers import check_numbers
 from sourcecheck.checks.polarity import best_sentence
 from sourcecheck.checks.quotes import check_quote
 from sourcecheck.embed import Embedder
+from sourcecheck.judge import Judgement, JudgeModel, judge, names, shares_name
 from sourcecheck.model import (
     CitationCheck,
     Claim,
     Document,
     Evidence,
     NumberResult,
+    PartResult,
     Passage,
     QuoteResult,
     Verdict,
     VerdictLabel,
 )
+from sourcecheck.numbers import find_numbers
 from sourcecheck.retrieve import CitedPlace
 from sourcecheck.score import PairScore
 
@@ -51,7 +54,7 @@ CITED_MARGIN = 0.1
 #: when the verifier scores it low (a claim with a wrong number is still about it).
 TOPICAL_DENSE = 0.86
 
-DECISIONS = ("v1",)
+DECISIONS = ("v2", "v1")
 Retrieval = Literal["cited", "search"]
 
 
@@ -92,6 +95,9 @@ class ClaimEvidence:
     text: str  # what retrieval and the verifier read
     candidates: tuple[ScoredPassage, ...]
     cited: CitedPlace | None
+    #: A claim that packs several statements: one record per statement, each with the
+    #: same candidates scored against that statement alone.
+    parts: tuple[ClaimEvidence, ...] = ()
 
 
 def describe_place(passage: Passage) -> str:
@@ -111,10 +117,342 @@ def decide(
     embedder: Embedder,
     *,
     max_evidence: int = 3,
-    version: str = "v1",
+    version: str = "v2",
+    judge_model: JudgeModel | None = None,
 ) -> Verdict:
-    """The verdict for one claim under the rule set ``version``."""
-    return _decide_v1(item, th, documents, embedder, max_evidence)
+    """The verdict for one claim under the rule set ``version``. ``judge_model`` (v2):
+    the judge that reads the scorer's outputs; None when the scorer is not the one the
+    judge was trained on, and its own probabilities are read as they are."""
+    if version == "v1":
+        return _decide_v1(item, th, documents, embedder, max_evidence)
+    return _decide_v2(item, th, documents, embedder, max_evidence, judge_model)
+
+
+# --------------------------------------------------------------------------------------
+# v2: the evidence decides
+
+
+def judgements(
+    item: ClaimEvidence, documents: Mapping[str, Document], judge_model: JudgeModel | None
+) -> list[Judgement]:
+    """P(supports), P(contradicts), P(neither) for each candidate: the judge's where it
+    reads this scorer, else the scorer's own (neither = the rest)."""
+    if judge_model is None:
+        out = []
+        for c in item.candidates:
+            con = max(0.0, c.contradiction)
+            sup = min(c.support, 1.0 - con)
+            out.append(Judgement(supports=sup, contradicts=con, neither=1.0 - sup - con))
+        return out
+    return judge(
+        judge_model,
+        item.text,
+        item.claim.language,
+        find_numbers(item.text, item.claim.language),
+        [(c.passage, c.support, c.score.contradiction, c.dense) for c in item.candidates],
+        documents,
+    )
+
+
+def _decide_v2(
+    item: ClaimEvidence,
+    th: Thresholds,
+    documents: Mapping[str, Document],
+    embedder: Embedder,
+    max_evidence: int,
+    judge_model: JudgeModel | None,
+) -> Verdict:
+    claim = item.claim
+    cands = list(item.candidates)
+    if not cands:
+        check, note = no_support_citation(item.cited)
+        return Verdict(
+            claim=claim,
+            label="not_found",
+            score=0.0,
+            citation_check=check,
+            citation_note=note,
+            reason="The sources have no text to compare with.",
+            confidence=None,
+        )
+    js = judgements(item, documents, judge_model)
+    by_sup, by_con = _orders(js)
+    ps, pc = js[by_sup[0]].supports, js[by_con[0]].contradicts
+
+    sources = list(documents.values())
+    nearby = [cands[i].passage for i in by_sup[:3]]
+    quotes = [check_quote(q, sources, nearby, embedder) for q in claim.quotes]
+    numbers = check_numbers(claim.numbers, nearby, dict(documents))
+
+    label, confidence = _label(ps, pc, th)
+    order = by_con if label == "contradicted" else by_sup
+
+    # Numbers and dates are compared as values with their units: where the passage most
+    # about the claim states another value of the same kind, and no passage near the top
+    # states the claim's own, the source says otherwise — whatever the words around them.
+    focus = min(range(len(cands)), key=lambda i: js[i].neither)
+    differs = value_conflicts(js, focus, by_sup[:3])
+    if differs and label != "contradicted":
+        label, confidence = "contradicted", 1.0 - js[focus].neither
+        order = [focus] + [i for i in by_sup if i != focus]
+
+    # A claim that packs several statements holds only as far as each of them does.
+    parts: list[PartResult] = []
+    part_note = ""
+    if item.parts:
+        part_js = [judgements(part, documents, judge_model) for part in item.parts]
+        for part, pjs in zip(item.parts, part_js, strict=True):
+            parts.append(_part_result(part, pjs, th, documents))
+        failing = [k for k, p in enumerate(parts) if p.label != "supported"]
+        against = [k for k, p in enumerate(parts) if p.label == "contradicted"]
+        if against and label != "contradicted":
+            # The part the source contradicts decides, with its passage as evidence.
+            k = max(against, key=lambda k: parts[k].confidence)
+            js = part_js[k]
+            by_con = _orders(js)[1]
+            label, order, confidence = "contradicted", by_con, parts[k].confidence
+            pc = parts[k].confidence
+        elif failing and label == "supported":
+            label = "partially_supported"
+        elif label in ("not_found", "partially_supported") and len(failing) < len(parts):
+            label, confidence = "partially_supported", max(p.confidence for p in parts)
+        if failing:
+            part_note = (
+                " Part by part: "
+                + "; ".join(
+                    f'"{p.text.rstrip(".")}": {_PART_WORDS[p.label]}'
+                    + (f" ({describe_place(_as_passage(p.evidence))})" if p.evidence else "")
+                    for p in parts
+                )
+                + "."
+            )
+
+    def strength(i: int) -> float:
+        return js[i].contradicts if label == "contradicted" else js[i].supports
+
+    # The cited place leads when it holds the verdict's evidence about as well as the best
+    # passage found anywhere, or holds a quotation word for word: the report then shows the
+    # passage the author pointed at.
+    cited = [i for i in order if cands[i].retrieval == "cited"]
+    anchor = order[0]
+    if cited and strength(cited[0]) >= strength(anchor) - CITED_MARGIN:
+        anchor = cited[0]
+    for i in cited:
+        if holds_found_quote(cands[i].passage, quotes):
+            anchor = i
+            break
+    place = describe_place(cands[anchor].passage)
+    if label == "contradicted":
+        differs = differs or [n for n in js[anchor].numbers if n.status == "differs"]
+        said = f'"{_sentence_of(cands[anchor].passage)}" ({place})'
+        if differs:
+            reason = (
+                f"The source gives a different number: {said} has "
+                + ", ".join(f"{n.source_text} where the claim has {n.text}" for n in differs)
+                + f" (contradicts {pc:.2f})."
+            )
+        else:
+            reason = f"The source says otherwise: {said} (contradicts {pc:.2f})."
+    elif label == "supported":
+        problems = partial_problems(quotes, numbers)
+        missing = missing_names(
+            item.text,
+            [
+                cands[i].passage
+                for i in order[:3]
+                if cands[i].language is None or cands[i].language == claim.language
+            ],
+        )
+        if missing:
+            problems = "; ".join(
+                [*([problems] if problems else []), f"{', '.join(missing)} is not in the evidence"]
+            )
+        if problems:
+            label = "partially_supported"
+            reason = f"Supported by {place} (supports {ps:.2f}), but {problems}."
+        else:
+            reason = f"Supported by {place} (supports {ps:.2f})."
+    elif label == "partially_supported":
+        problems = partial_problems(quotes, numbers)
+        reason = (
+            f"{place} is about this, but the evidence is not conclusive (supports {ps:.2f}, "
+            f"contradicts {pc:.2f}): read it before relying on the claim"
+            + (f"; {problems}" if problems else "")
+            + "."
+        )
+    else:
+        reason = (
+            f"No passage in the sources supports or contradicts this claim "
+            f"(best: supports {ps:.2f}, contradicts {pc:.2f})."
+        )
+        problems = partial_problems(quotes, [])
+        if problems:
+            reason = reason[:-1] + f"; {problems}."
+
+    reason += part_note
+    evidence_order = [anchor] + [i for i in order if i != anchor]
+    evidence = tuple(evidence_of(cands[i], documents) for i in evidence_order[:max_evidence])
+    if label == "not_found":
+        citation_check, note = no_support_citation(item.cited)
+    else:
+        citation_check, note = _citation_check_v2(
+            item, cands, anchor, [strength(i) for i in range(len(cands))], quotes
+        )
+    return Verdict(
+        claim=claim,
+        label=label,
+        score=round(float(ps), 4),
+        citation_check=citation_check,
+        citation_note=note,
+        reason=reason,
+        evidence=evidence if label != "not_found" else evidence[:1],
+        quotes=tuple(quotes),
+        numbers=tuple(numbers),
+        confidence=round(float(confidence), 4),
+        parts=tuple(parts),
+    )
+
+
+_PART_WORDS = {
+    "supported": "supported",
+    "partially_supported": "not conclusive",
+    "contradicted": "the source says otherwise",
+    "not_found": "not in the sources",
+}
+
+
+#: How many of the passages most about the claim (lowest P(neither)) may contradict it.
+FOCUS = 2
+
+
+def _orders(js: Sequence[Judgement]) -> tuple[list[int], list[int]]:
+    """Candidates by support, best first; and the candidates that may contradict, most
+    contradicting first: only the ``FOCUS`` passages most about the claim. A passage on
+    another matter of the same report may disagree with the claim's words without
+    saying anything about what the claim states."""
+    n = range(len(js))
+    by_sup = sorted(n, key=lambda i: -js[i].supports)
+    focus = sorted(n, key=lambda i: js[i].neither)[:FOCUS]
+    by_con = sorted(focus, key=lambda i: -js[i].contradicts)
+    return by_sup, by_con + [i for i in by_sup if i not in focus]
+
+
+def _label(ps: float, pc: float, th: Thresholds) -> tuple[VerdictLabel, float]:
+    """The label for the best support ``ps`` and the best contradiction ``pc`` of the
+    passages about the claim, and its confidence: the probability of that label (for a
+    partial verdict, of support; for not_found, that no passage supports or contradicts).
+    Strong support and strong contradiction together are a conflict the reader must
+    see, never a guess either way: partially supported."""
+    if pc >= th.contradiction and ps >= th.support:
+        return "partially_supported", ps
+    if pc >= th.contradiction and pc > ps:
+        return "contradicted", pc
+    if ps >= th.support:
+        return "supported", ps
+    if max(ps, pc) >= th.partial:
+        return "partially_supported", ps
+    return "not_found", 1.0 - max(ps, pc)
+
+
+def _part_result(
+    part: ClaimEvidence,
+    js: Sequence[Judgement],
+    th: Thresholds,
+    documents: Mapping[str, Document],
+) -> PartResult:
+    cands = part.candidates
+    by_sup, by_con = _orders(js)
+    best_sup, best_con = by_sup[0], by_con[0]
+    label, confidence = _label(js[best_sup].supports, js[best_con].contradicts, th)
+    lead = best_con if label == "contradicted" else best_sup
+    return PartResult(
+        text=part.text,
+        label=label,
+        confidence=round(float(confidence), 4),
+        evidence=None if label == "not_found" else evidence_of(cands[lead], documents),
+    )
+
+
+def _as_passage(e: Evidence) -> Passage:
+    return Passage(e.source, e.start, e.end, e.text, e.locator)
+
+
+def value_conflicts(
+    js: Sequence[Judgement], focus: int, nearby: Sequence[int]
+) -> list[NumberResult]:
+    """The claim's numbers that the focus passage states otherwise (same kind and unit,
+    another value), where the judge takes that passage to be about the claim and no
+    passage of ``nearby`` states the claim's own value."""
+    if js[focus].neither >= 0.5:
+        return []
+    found = {n.text for i in nearby for n in js[i].numbers if n.status == "matches"}
+    return [n for n in js[focus].numbers if n.status == "differs" and n.text not in found]
+
+
+def missing_names(claim: str, evidence: Sequence[Passage]) -> list[str]:
+    """The names the claim gives (people, places, bodies) that none of ``evidence``
+    contains: support for a sentence about someone else is not support. Only evidence in
+    the claim's language is read for this (Vienna is Wien in German, ATM a bankomat in
+    Swedish); across languages the judge weighs shared names as one signal among others.
+    No evidence in the claim's language: nothing is missing."""
+    if not evidence:
+        return []
+    return [
+        x for x in dict.fromkeys(names(claim)) if not any(shares_name(x, p.text) for p in evidence)
+    ]
+
+
+def _sentence_of(passage: Passage, limit: int = 240) -> str:
+    text = " ".join(passage.text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _citation_check_v2(
+    item: ClaimEvidence,
+    cands: Sequence[ScoredPassage],
+    anchor: int,
+    strength: Sequence[float],
+    quotes: Sequence[QuoteResult],
+) -> tuple[CitationCheck, str | None]:
+    cited = item.cited
+    if cited is None:
+        return "none", None
+    if not cited.resolved:
+        return "unresolved", cited.description
+    if cited.disagree:
+        # Page and section each exist but not together: say which part holds the evidence.
+        return "wrong_location", _which_part(item.claim, cands[anchor].passage, cited)
+    if cands[anchor].retrieval == "cited":
+        return "confirmed", None
+    if any(holds_found_quote(p, quotes) for p in cited.passages):
+        return "confirmed", None
+    in_place = [i for i, c in enumerate(cands) if c.retrieval == "cited"]
+    best_cited = max((strength[i] for i in in_place), default=0.0)
+    if best_cited >= strength[anchor] - CITED_MARGIN:
+        return "confirmed", None
+    where = describe_place(cands[anchor].passage)
+    return "wrong_location", f"the evidence is at {where}, not at {cited.description}"
+
+
+def _which_part(claim: Claim, passage: Passage, cited: CitedPlace) -> str:
+    loc = passage.locator
+    held: list[str] = []
+    missed: list[str] = []
+    for cit in claim.citations:
+        if cit.page:
+            (held if loc.page == cit.page else missed).append(f"p. {cit.page}")
+        if cit.section:
+            ok = loc.section is not None and (
+                loc.section == cit.section or loc.section.startswith(cit.section + ".")
+            )
+            (held if ok else missed).append(f"§ {cit.section}")
+    where = describe_place(passage)
+    if held and missed:
+        return (
+            f"the cited {' and '.join(missed)} and {' and '.join(held)} do not coincide: "
+            f"the evidence is at {where}, which matches {' and '.join(held)} only"
+        )
+    return f"{cited.description}: the evidence is at {where}"
 
 
 # --------------------------------------------------------------------------------------

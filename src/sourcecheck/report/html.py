@@ -341,6 +341,7 @@ class ClaimView:
     verdict_words: str
     icon: str
     score: str
+    confidence: str | None
     citation: str
     citation_icon: str
     citation_css: str
@@ -410,6 +411,7 @@ def _claim_view(
         verdict_words=verdict_words(v.label),
         icon=VERDICT_ICONS.get(v.label, "•"),
         score=fmt_score(v.score),
+        confidence=None if v.confidence is None else fmt_score(v.confidence),
         citation=citation_check_text(v),
         citation_icon=CITATION_ICONS.get(check, "•"),
         citation_css={"confirmed": "ok", "none": "none"}.get(check, "bad"),

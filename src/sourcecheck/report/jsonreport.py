@@ -29,6 +29,7 @@ from sourcecheck.model import (
     NumberMention,
     NumberResult,
     NumberStatus,
+    PartResult,
     Quote,
     QuoteResult,
     QuoteStatus,
@@ -178,6 +179,15 @@ def _number_to_dict(n: NumberResult) -> dict[str, Any]:
     }
 
 
+def _part_to_dict(p: PartResult) -> dict[str, Any]:
+    return {
+        "text": p.text,
+        "verdict": p.label,
+        "confidence": _round(p.confidence),
+        "evidence": None if p.evidence is None else _evidence_to_dict(p.evidence),
+    }
+
+
 def verdict_to_dict(v: Verdict) -> dict[str, Any]:
     """One claim's entry of the report's ``claims`` list."""
     claim = v.claim
@@ -190,6 +200,7 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
         "language": claim.language,
         "verdict": v.label,
         "score": _round(v.score),
+        "confidence": None if v.confidence is None else _round(v.confidence),
         "citation_check": v.citation_check,
         "citation_note": v.citation_note,
         "reason": v.reason,
@@ -197,6 +208,7 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
         "evidence": [_evidence_to_dict(e) for e in v.evidence],
         "quotes": [_quote_to_dict(q) for q in v.quotes],
         "numbers": [_number_to_dict(n) for n in v.numbers],
+        "parts": [_part_to_dict(p) for p in v.parts],
         "mentions": {
             "quotes": [{"text": q.text, "start": q.start, "end": q.end} for q in claim.quotes],
             "numbers": [
@@ -436,6 +448,21 @@ def _claim_from_dict(d: Mapping[str, Any], where: str) -> Verdict:
             for i, n in enumerate(_objects(d, "numbers", where))
         ),
         citation_note=_opt(d, "citation_note", str, where),
+        confidence=_opt(d, "confidence", float, where),
+        parts=tuple(
+            _part_from_dict(p, f"{where}.parts[{i}]")
+            for i, p in enumerate(_objects(d, "parts", where))
+        ),
+    )
+
+
+def _part_from_dict(d: Mapping[str, Any], where: str) -> PartResult:
+    ev = d.get("evidence")
+    return PartResult(
+        text=_field(d, "text", str, where),
+        label=cast(VerdictLabel, _choice(d, "verdict", VERDICTS, where)),
+        confidence=_field(d, "confidence", float, where),
+        evidence=None if ev is None else _evidence_from_dict(ev, f"{where}.evidence"),
     )
 
 

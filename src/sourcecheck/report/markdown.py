@@ -240,7 +240,12 @@ def _bullets(title: str, items: Iterable[str]) -> list[str]:
 def _claim(index: int, verdict: Verdict, comments: Sequence[Comment] = ()) -> list[str]:
     claim = verdict.claim
     out = [
-        f"### {index}. {verdict_label(verdict.label)} · score {fmt_score(verdict.score)}",
+        f"### {index}. {verdict_label(verdict.label)} · score {fmt_score(verdict.score)}"
+        + (
+            f" · confidence {fmt_score(verdict.confidence)}"
+            if verdict.confidence is not None
+            else ""
+        ),
         "",
     ]
     origin = (

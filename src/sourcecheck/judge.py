@@ -1,0 +1,218 @@
+"""The judge: for one claim against one candidate passage, the probabilities that the
+passage supports it, contradicts it, or neither — from the verifier's scores and checks
+that read values rather than words.
+
+The verifier reads English against English well and a claim against a translation less
+well (a word-for-word German translation of an English sentence often scores below 0.3).
+What it misses, other signals carry across languages: the multilingual embedding's
+closeness (a translation lands close, another sentence of the same story does not), the
+claim's numbers and dates compared as values with their units, the names it shares with
+the passage, and whether negation sits on one side only. A multinomial logistic
+regression over these (``data/judge.json``) weighs them; it is trained by
+``training/train_judge.py`` on cross-language pairs made from parallel news and on
+English claim/evidence pairs, with a held-out slice for the figures, and its card
+(``data/judge-card.md``) lists both. No single feature decides alone: a negation word on
+one side moves the odds, the rest of the evidence still counts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from sourcecheck.checks.numbers import check_numbers
+from sourcecheck.model import Document, NumberMention, NumberResult, Passage
+from sourcecheck.numbers import month_number
+from sourcecheck.tokens import negation_count
+
+FEATURES = (
+    "support_logit",
+    "contradiction_logit",
+    "dense",
+    "cross_language",
+    "dense_cross",
+    "numbers_match",
+    "numbers_differ",
+    "numbers_absent",
+    "names_shared",
+    "names_missing",
+    "negation_mismatch",
+    "length_ratio",
+)
+CLASSES = ("neither", "supports", "contradicts")
+
+#: Words written with a capital inside a sentence: names, places, organisations. They
+#: survive translation, which makes them a cross-language signal of the same subject.
+_NAME_RE = re.compile(r"(?<=[\w,;:)\]\"”’'] )([A-ZÅÄÖÆØÜÉ][\w'’-]{2,})")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The judge's probabilities for one claim/passage pair, and the number checks
+    against that passage."""
+
+    supports: float
+    contradicts: float
+    neither: float
+    numbers: tuple[NumberResult, ...] = ()
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+#: Capitalised words that are not names: weekdays (months are dates, read by the number
+#: checks); each language writes them its own way, so a shared stem would not be found.
+_NOT_NAMES = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+    ]
+)
+
+
+def names(text: str) -> list[str]:
+    """The capitalised words of ``text`` that are not at a sentence start, nor weekday
+    or month names."""
+    return [
+        m.group(1)
+        for m in _NAME_RE.finditer(text)
+        if m.group(1).casefold() not in _NOT_NAMES and month_number(m.group(1)) is None
+    ]
+
+
+def shares_name(name: str, passage: str) -> bool:
+    # Names inflect a little across languages ("Rangers" / "Rangersin"): a shared stem of
+    # five letters, or the whole of a shorter name, counts.
+    key = name.casefold()[:5]
+    return key in passage.casefold()
+
+
+def features(
+    claim: str,
+    claim_language: str | None,
+    claim_numbers: Sequence[NumberMention],
+    passage: Passage,
+    documents: Mapping[str, Document],
+    support: float,
+    contradiction: float | None,
+    dense: float,
+) -> tuple[list[float], tuple[NumberResult, ...]]:
+    """The judge's feature vector (in :data:`FEATURES` order) and the number checks."""
+    doc = documents[passage.doc_id]
+    cross = float(bool(claim_language and doc.language and claim_language != doc.language))
+    nums = tuple(check_numbers(claim_numbers, [passage], dict(documents)))
+    n = max(1, len(nums))
+    match = sum(r.status == "matches" for r in nums) / n
+    differ = sum(r.status == "differs" for r in nums) / n
+    absent = sum(r.status == "absent" for r in nums) / n
+    claimed = names(claim)
+    shared = sum(shares_name(x, passage.text) for x in claimed)
+    negated_claim = negation_count(claim, claim_language) > 0
+    negated_passage = negation_count(passage.text, doc.language) > 0
+    ratio = len(passage.text) / max(1, len(claim))
+    vector = [
+        _logit(support),
+        _logit(contradiction if contradiction is not None else 0.0),
+        dense,
+        cross,
+        dense * cross,
+        match,
+        differ,
+        absent,
+        shared / max(1, len(claimed)),
+        float(len(claimed) - shared) / max(1, len(claimed)) if claimed else 0.0,
+        float(negated_claim != negated_passage),
+        math.log(max(ratio, 0.05)),
+    ]
+    return vector, nums
+
+
+@dataclass(frozen=True)
+class JudgeModel:
+    """Weights [class, feature], biases [class], the feature scaling, and the card."""
+
+    weights: np.ndarray[Any, np.dtype[np.float64]]
+    bias: np.ndarray[Any, np.dtype[np.float64]]
+    mean: np.ndarray[Any, np.dtype[np.float64]]
+    scale: np.ndarray[Any, np.dtype[np.float64]]
+    thresholds: dict[str, float]
+    model_id: str
+    #: The scorer whose outputs the judge was trained on (its ``model_id``).
+    scorer_model_id: str
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> np.ndarray[Any, Any]:
+        x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        z = x @ self.weights.T + self.bias
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        out: np.ndarray[Any, Any] = e / e.sum(axis=1, keepdims=True)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JudgeModel:
+        if list(data["features"]) != list(FEATURES) or list(data["classes"]) != list(CLASSES):
+            raise ValueError("judge.json was made for other features or classes")
+        return cls(
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            bias=np.asarray(data["bias"], dtype=np.float64),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            thresholds={k: float(v) for k, v in data["thresholds"].items()},
+            model_id=str(data["model_id"]),
+            scorer_model_id=str(data["scorer_model_id"]),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_judge() -> JudgeModel:
+    """The judge shipped in the package."""
+    text = resources.files("sourcecheck").joinpath("data/judge.json").read_text("utf-8")
+    return JudgeModel.from_dict(json.loads(text))
+
+
+def judge(
+    model: JudgeModel,
+    claim: str,
+    claim_language: str | None,
+    claim_numbers: Sequence[NumberMention],
+    items: Sequence[tuple[Passage, float, float | None, float]],
+    documents: Mapping[str, Document],
+) -> list[Judgement]:
+    """Judge ``claim`` against each (passage, support, contradiction, dense) item."""
+    if not items:
+        return []
+    rows = []
+    checks = []
+    for passage, support, contradiction, dense in items:
+        vec, nums = features(
+            claim, claim_language, claim_numbers, passage, documents, support, contradiction, dense
+        )
+        rows.append(vec)
+        checks.append(nums)
+    probs = model.probabilities(rows)
+    return [
+        Judgement(supports=float(p[1]), contradicts=float(p[2]), neither=float(p[0]), numbers=nums)
+        for p, nums in zip(probs, checks, strict=True)
+    ]
