@@ -123,6 +123,16 @@ def decide(
     """The verdict for one claim under the rule set ``version``. ``judge_model`` (v2):
     the judge that reads the scorer's outputs; None when the scorer is not the one the
     judge was trained on, and its own probabilities are read as they are."""
+    if not item.candidates:
+        check, note = no_support_citation(item.cited)
+        return Verdict(
+            claim=item.claim,
+            label="not_found",
+            score=0.0,
+            citation_check=check,
+            citation_note=note,
+            reason="The sources have no text to compare with.",
+        )
     if version == "v1":
         return _decide_v1(item, th, documents, embedder, max_evidence)
     return _decide_v2(item, th, documents, embedder, max_evidence, judge_model)
@@ -164,17 +174,6 @@ def _decide_v2(
 ) -> Verdict:
     claim = item.claim
     cands = list(item.candidates)
-    if not cands:
-        check, note = no_support_citation(item.cited)
-        return Verdict(
-            claim=claim,
-            label="not_found",
-            score=0.0,
-            citation_check=check,
-            citation_note=note,
-            reason="The sources have no text to compare with.",
-            confidence=None,
-        )
     js = judgements(item, documents, judge_model)
     by_sup, by_con = _orders(js)
     ps, pc = js[by_sup[0]].supports, js[by_con[0]].contradicts
@@ -468,16 +467,6 @@ def _decide_v1(
 ) -> Verdict:
     claim = item.claim
     cands = list(item.candidates)
-    if not cands:
-        check, note = no_support_citation(item.cited)
-        return Verdict(
-            claim=claim,
-            label="not_found",
-            score=0.0,
-            citation_check=check,
-            citation_note=note,
-            reason="The sources have no text to compare with.",
-        )
     order = sorted(range(len(cands)), key=lambda i: -cands[i].support)
     best = order[0]
     support = cands[best].support
