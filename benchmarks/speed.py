@@ -5,8 +5,12 @@ Measures, in one run on this machine:
 2. a generated 100-page Swedish PDF report with an English article of N claims.
 
 Prints claims per second and the pipeline's own stage timings (report.timings).
+``--decisions v1,v2`` then checks the 100-page report once more per decision rule set,
+side by side, after its passages are embedded and with a fresh score cache each, so the
+rows compare what a claim costs after indexing.
 
     python benchmarks/speed.py [--pages 100] [--claims 40] [--model NAME (default: the default)]
+        [--decisions v1,v2]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import random
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 # A fresh on-disk embedding cache, so "cold" means cold (set before sourcecheck loads).
@@ -26,6 +31,7 @@ from fpdf import FPDF
 import sourcecheck
 from sourcecheck.config import Options
 from sourcecheck.model import Report
+from sourcecheck.pipeline import ScoreCache
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -105,6 +111,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--claims", type=int, default=40)
     parser.add_argument("--model", default=Options().model)
+    parser.add_argument("--decisions", default="")
     args = parser.parse_args()
     options = Options(model=args.model)
     print(f"model: {args.model}")
@@ -123,6 +130,12 @@ def main() -> None:
         report = sourcecheck.check(art, [src], options=options)
         seconds = time.perf_counter() - t
         print(_line(f"{args.pages}-page PDF, {args.claims} claims", report, seconds))
+        for decision in [d for d in args.decisions.split(",") if d]:
+            opts = replace(options, decision=decision)
+            t = time.perf_counter()
+            report = sourcecheck.check(art, [src], options=opts, score_cache=ScoreCache())
+            seconds = time.perf_counter() - t
+            print(_line(f"same, indexed, rules {decision}, cold scores", report, seconds))
         print(f"\n{args.pages}-page PDF: {report.sources[0].characters} characters")
 
 

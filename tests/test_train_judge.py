@@ -32,6 +32,6 @@ def test_shipped_judge_matches_the_features_and_records_its_recipe() -> None:
     recipe = data["training"]
     assert recipe["command"].startswith("python training/train_judge.py")
     assert len(recipe["rows_sha256"]) == 64
-    assert data["model_id"].endswith(recipe["rows_sha256"][:12])
+    assert data["model_id"] == train_judge.judge_id(recipe["rows_sha256"])
     probs = model.probabilities([list(model.mean)])
     assert probs.shape == (1, 3) and abs(float(probs.sum()) - 1.0) < 1e-9

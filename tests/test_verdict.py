@@ -218,3 +218,42 @@ def test_judge_only_reads_the_scorer_it_was_trained_on() -> None:
     from sourcecheck.pipeline import judge_for
 
     assert judge_for(_Fixed()) is None
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage", "matches", "conflicts"),
+    [
+        ("The match is on Friday.", "Matchen spelas i fredags.", ("weekday",), ()),
+        ("The match is on Friday.", "Das Spiel ist am Donnerstagabend.", (), ("weekday",)),
+        ("Filming starts in December.", "Le tournage commence en novembre.", (), ("month",)),
+        ("Filming starts in December.", "Kuvaukset alkavat joulukuussa.", ("month",), ()),
+        ("The bridge reopened.", "Bron öppnade i november.", (), ()),
+        ("Prices may rise in March.", "Les prix montent en mars.", ("month",), ()),
+        ("Troops marched on the capital.", "Trupperna tågade mot huvudstaden i mars.", (), ()),
+    ],
+)
+def test_calendar_words_compared_as_values(
+    claim: str, passage: str, matches: tuple[str, ...], conflicts: tuple[str, ...]
+) -> None:
+    from sourcecheck.judge import calendar_agreement
+
+    assert calendar_agreement(claim, passage) == (matches, conflicts)
+
+
+def test_a_month_named_otherwise_on_the_passage_about_the_claim_contradicts() -> None:
+    doc = make_document(
+        "news",
+        [["Från november kommer Kit att spela i en nyuppsättning av True West i London."]],
+    )
+    text = "From December Kit will star in a revival of True West in London."
+    claim = Claim("c1", text, 0, len(text), language="en")
+    cand = ScoredPassage(_passage(doc, 0), "sv", "search", 0.9, 3.0, PairScore(0.6, 0.1))
+    from sourcecheck.pipeline import judge_for, resolve_thresholds, scorer_for
+
+    judge_model = judge_for(scorer_for("verifier"))
+    assert judge_model is not None
+    th = resolve_thresholds(Options(), scorer_for("verifier"), judge_model)
+    v = decide(ClaimEvidence(claim, text, (cand,), None), th, {doc.id: doc}, _NoEmbedder(),  # type: ignore[arg-type]
+               judge_model=judge_model)  # fmt: skip
+    assert v.label == "contradicted"
+    assert "month" in v.reason

@@ -181,6 +181,12 @@ def feature_row(row: dict[str, Any]) -> list[float]:
     return vec
 
 
+def judge_id(rows_sha256: str) -> str:
+    """The judge's id: its scored pairs and the features read from them."""
+    key = hashlib.sha256((rows_sha256 + "|" + ",".join(FEATURES)).encode()).hexdigest()
+    return f"sourcecheck-judge-v1@{key[:12]}"
+
+
 def _fit(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], c: float) -> Any:
     from sklearn.linear_model import LogisticRegression
 
@@ -284,7 +290,7 @@ def main() -> int:
     final = _fit((x - mean) / scale, y, args.c)
     counts = Counter((r["source"], CLASSES[r["label"]]) for r in rows)
     out = {
-        "model_id": f"sourcecheck-judge-v1@{data_hash[:12]}",
+        "model_id": judge_id(data_hash),
         # The judge reads this scorer's outputs; another scorer's are not on its scale.
         "scorer_model_id": scorer_for(args.model).model_id,
         "features": list(FEATURES),

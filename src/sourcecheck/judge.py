@@ -6,7 +6,7 @@ The verifier reads English against English well and a claim against a translatio
 well (a word-for-word German translation of an English sentence often scores below 0.3).
 What it misses, other signals carry across languages: the multilingual embedding's
 closeness (a translation lands close, another sentence of the same story does not), the
-claim's numbers and dates compared as values with their units, the names it shares with
+claim's numbers, dates, months and weekdays compared as values, the names it shares with
 the passage, and whether negation sits on one side only. A multinomial logistic
 regression over these (``data/judge.json``) weighs them; it is trained by
 ``training/train_judge.py`` on cross-language pairs made from parallel news and on
@@ -30,7 +30,7 @@ import numpy as np
 
 from sourcecheck.checks.numbers import check_numbers
 from sourcecheck.model import Document, NumberMention, NumberResult, Passage
-from sourcecheck.numbers import month_number
+from sourcecheck.numbers import calendar_names, month_number
 from sourcecheck.tokens import negation_count
 
 FEATURES = (
@@ -46,6 +46,10 @@ FEATURES = (
     "names_missing",
     "negation_mismatch",
     "length_ratio",
+    "calendar_match",
+    "calendar_mismatch",
+    "negation_close",
+    "negation_x_contradiction",
 )
 CLASSES = ("neither", "supports", "contradicts")
 
@@ -63,6 +67,10 @@ class Judgement:
     contradicts: float
     neither: float
     numbers: tuple[NumberResult, ...] = ()
+    #: "month" / "weekday" where claim and passage each name one and none coincide.
+    calendar_conflicts: tuple[str, ...] = ()
+    #: "month" / "weekday" where claim and passage name the same one.
+    calendar_matches: tuple[str, ...] = ()
 
 
 def _logit(p: float) -> float:
@@ -132,6 +140,8 @@ def features(
     negated_claim = negation_count(claim, claim_language) > 0
     negated_passage = negation_count(passage.text, doc.language) > 0
     ratio = len(passage.text) / max(1, len(claim))
+    mismatch = float(negated_claim != negated_passage)
+    cal_matches, cal_conflicts = calendar_agreement(claim, passage.text)
     vector = [
         _logit(support),
         _logit(contradiction if contradiction is not None else 0.0),
@@ -143,10 +153,26 @@ def features(
         absent,
         shared / max(1, len(claimed)),
         float(len(claimed) - shared) / max(1, len(claimed)) if claimed else 0.0,
-        float(negated_claim != negated_passage),
+        mismatch,
         math.log(max(ratio, 0.05)),
+        float(bool(cal_matches)),
+        float(bool(cal_conflicts)),
+        # Negation on one side matters where the passage says the same thing otherwise
+        # (a translation lands at e5 cosine 0.85-0.95), and where the verifier also reads
+        # a contradiction; elsewhere it is a word of another sentence.
+        mismatch * min(max((dense - 0.8) / 0.1, 0.0), 1.5),
+        mismatch * _logit(contradiction if contradiction is not None else 0.0),
     ]
     return vector, nums
+
+
+def calendar_agreement(claim: str, passage: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The kinds (month, weekday) that claim and passage both name the same of, and those
+    both name but never the same one ("on Friday" against "i torsdags")."""
+    a, b = calendar_names(claim), calendar_names(passage)
+    matches = tuple(k for k in a if a[k] & b[k])
+    conflicts = tuple(k for k in a if a[k] and b[k] and not a[k] & b[k])
+    return matches, conflicts
 
 
 @dataclass(frozen=True)
@@ -210,9 +236,16 @@ def judge(
             claim, claim_language, claim_numbers, passage, documents, support, contradiction, dense
         )
         rows.append(vec)
-        checks.append(nums)
+        checks.append((nums, calendar_agreement(claim, passage.text)))
     probs = model.probabilities(rows)
     return [
-        Judgement(supports=float(p[1]), contradicts=float(p[2]), neither=float(p[0]), numbers=nums)
-        for p, nums in zip(probs, checks, strict=True)
+        Judgement(
+            supports=float(p[1]),
+            contradicts=float(p[2]),
+            neither=float(p[0]),
+            numbers=nums,
+            calendar_conflicts=calendar[1],
+            calendar_matches=calendar[0],
+        )
+        for p, (nums, calendar) in zip(probs, checks, strict=True)
     ]

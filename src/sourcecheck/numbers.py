@@ -83,6 +83,18 @@ _MONTHS_FULL: dict[str, int] = {
     "april": 4, "may": 5, "maj": 5, "june": 6, "juni": 6, "july": 7, "juli": 7,
     "august": 8, "augusti": 8, "september": 9, "october": 10, "oktober": 10,
     "november": 11, "december": 12,
+    # The other served languages: a German, French or Spanish date is a date too.
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "dezember": 12,
+    "janvier": 1, "février": 2, "avril": 4, "juin": 6, "juillet": 7, "août": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+    "marts": 3, "desember": 12,
+    "tammikuuta": 1, "helmikuuta": 2, "maaliskuuta": 3, "huhtikuuta": 4,
+    "toukokuuta": 5, "kesäkuuta": 6, "heinäkuuta": 7, "elokuuta": 8, "syyskuuta": 9,
+    "lokakuuta": 10, "marraskuuta": 11, "joulukuuta": 12,
+    "maart": 3, "mei": 5, "augustus": 8,
 }  # fmt: skip
 _MONTHS_ABBR: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -398,6 +410,60 @@ def _find_dates(text: str, keep: _Keep) -> None:
         if month is not None:
             year = int(m.group("year"))
             keep(_Found(m.start(), m.end(), Decimal(year * 10000 + month * 100), "date"))
+
+
+#: Month and weekday stems of the served languages: a word that begins with one names
+#: that month or day ("fredags", "Freitagmorgen", "perjantaina", "joulukuussa").
+#: English "march" and "august" are also a verb and an adjective: whole words only.
+_EXACT_ONLY = frozenset({"march", "august"})
+_MONTH_STEMS: dict[str, int] = {
+    **{k: v for k, v in _MONTHS_FULL.items() if len(k) >= 5 and k not in _EXACT_ONLY},
+    "tammikuu": 1, "helmikuu": 2, "maaliskuu": 3, "huhtikuu": 4, "toukokuu": 5,
+    "kesäkuu": 6, "heinäkuu": 7, "elokuu": 8, "syyskuu": 9, "lokakuu": 10,
+    "marraskuu": 11, "joulukuu": 12,
+}  # fmt: skip
+_MONTH_EXACT: dict[str, int] = {
+    k: v for k, v in _MONTHS_FULL.items() if len(k) < 5 or k in _EXACT_ONLY
+}
+_WEEKDAY_STEMS: dict[str, int] = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
+    "saturday": 6, "sunday": 7,
+    "måndag": 1, "tisdag": 2, "onsdag": 3, "torsdag": 4, "fredag": 5, "lördag": 6,
+    "söndag": 7,
+    "mandag": 1, "tirsdag": 2, "lørdag": 6, "søndag": 7,
+    "montag": 1, "dienstag": 2, "mittwoch": 3, "donnerstag": 4, "freitag": 5,
+    "samstag": 6, "sonnabend": 6, "sonntag": 7,
+    "lundi": 1, "mardi": 2, "mercredi": 3, "jeudi": 4, "vendredi": 5, "samedi": 6,
+    "dimanche": 7,
+    "lunes": 1, "martes": 2, "miércoles": 3, "jueves": 4, "viernes": 5, "sábado": 6,
+    "domingo": 7,
+    "maanantai": 1, "tiistai": 2, "keskiviikko": 3, "torstai": 4, "perjantai": 5,
+    "lauantai": 6, "sunnuntai": 7,
+    "maandag": 1, "dinsdag": 2, "woensdag": 3, "donderdag": 4, "vrijdag": 5,
+    "zaterdag": 6, "zondag": 7,
+}  # fmt: skip
+_CALENDAR_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def calendar_names(text: str) -> dict[str, frozenset[int]]:
+    """The months (1-12) and weekdays (1-7) that ``text`` names in words, in any served
+    language: ``{"month": ..., "weekday": ...}``. English "May" counts only capitalised."""
+    months: set[int] = set()
+    days: set[int] = set()
+    for m in _CALENDAR_WORD_RE.finditer(text):
+        word = m.group(0)
+        key = word.lower()
+        if key == "may" and not word[0].isupper():
+            continue
+        if key in _MONTH_EXACT:
+            months.add(_MONTH_EXACT[key])
+            continue
+        for stems, found in ((_MONTH_STEMS, months), (_WEEKDAY_STEMS, days)):
+            hit = next((v for k, v in stems.items() if key.startswith(k)), None)
+            if hit is not None:
+                found.add(hit)
+                break
+    return {"month": frozenset(months), "weekday": frozenset(days)}
 
 
 def month_number(word: str) -> int | None:

@@ -184,14 +184,17 @@ def _decide_v2(
     numbers = check_numbers(claim.numbers, nearby, dict(documents))
 
     label, confidence = _label(ps, pc, th)
-    order = by_con if label == "contradicted" else by_sup
+    # An unsure verdict leans one way or the other: its evidence leads with that side.
+    leans_against = label == "partially_supported" and pc > ps
+    order = by_con if label == "contradicted" or leans_against else by_sup
 
     # Numbers and dates are compared as values with their units: where the passage most
     # about the claim states another value of the same kind, and no passage near the top
     # states the claim's own, the source says otherwise — whatever the words around them.
     focus = min(range(len(cands)), key=lambda i: js[i].neither)
     differs = value_conflicts(js, focus, by_sup[:3])
-    if differs and label != "contradicted":
+    calendar = calendar_conflicts(js, focus, by_sup[:3])
+    if (differs or calendar) and label != "contradicted":
         label, confidence = "contradicted", 1.0 - js[focus].neither
         order = [focus] + [i for i in by_sup if i != focus]
 
@@ -249,6 +252,10 @@ def _decide_v2(
                 f"The source gives a different number: {said} has "
                 + ", ".join(f"{n.source_text} where the claim has {n.text}" for n in differs)
                 + f" (contradicts {pc:.2f})."
+            )
+        elif calendar:
+            reason = (
+                f"The source names another {' and '.join(calendar)}: {said} (contradicts {pc:.2f})."
             )
         else:
             reason = f"The source says otherwise: {said} (contradicts {pc:.2f})."
@@ -329,11 +336,22 @@ def _orders(js: Sequence[Judgement]) -> tuple[list[int], list[int]]:
     contradicting first: only the ``FOCUS`` passages most about the claim. A passage on
     another matter of the same report may disagree with the claim's words without
     saying anything about what the claim states."""
-    n = range(len(js))
-    by_sup = sorted(n, key=lambda i: -js[i].supports)
-    focus = sorted(n, key=lambda i: js[i].neither)[:FOCUS]
-    by_con = sorted(focus, key=lambda i: -js[i].contradicts)
-    return by_sup, by_con + [i for i in by_sup if i not in focus]
+    idx = range(len(js))
+    by_sup = sorted(idx, key=lambda i: -js[i].supports)
+    # A passage that gives other numbers than the claim, where a passage supporting the
+    # claim better gives the claim's own, is about something else ("21 bridges in class
+    # 2" beside "14 of 52 bridges"): it is no contradiction.
+    stated = {x.text for i in idx for x in js[i].numbers if x.status == "matches"}
+    other_numbers = {
+        i
+        for i in idx
+        if any(x.status == "differs" and x.text in stated for x in js[i].numbers)
+        and not any(x.status == "matches" for x in js[i].numbers)
+        and js[i].supports < js[by_sup[0]].supports
+    }
+    focus = sorted((i for i in idx if i not in other_numbers), key=lambda i: js[i].neither)
+    by_con = sorted(focus[:FOCUS], key=lambda i: -js[i].contradicts)
+    return by_sup, by_con + [i for i in by_sup if i not in by_con]
 
 
 def _label(ps: float, pc: float, th: Thresholds) -> tuple[VerdictLabel, float]:
@@ -386,6 +404,15 @@ def value_conflicts(
         return []
     found = {n.text for i in nearby for n in js[i].numbers if n.status == "matches"}
     return [n for n in js[focus].numbers if n.status == "differs" and n.text not in found]
+
+
+def calendar_conflicts(js: Sequence[Judgement], focus: int, nearby: Sequence[int]) -> list[str]:
+    """The kinds (month, weekday) the focus passage names otherwise than the claim, where
+    the judge takes it to be about the claim and no passage of ``nearby`` agrees."""
+    if js[focus].neither >= 0.5:
+        return []
+    agreed = {k for i in nearby for k in js[i].calendar_matches}
+    return [k for k in js[focus].calendar_conflicts if k not in agreed]
 
 
 def missing_names(claim: str, evidence: Sequence[Passage]) -> list[str]:
