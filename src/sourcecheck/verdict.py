@@ -188,12 +188,22 @@ def _decide_v2(
     leans_against = label == "partially_supported" and pc > ps
     order = by_con if label == "contradicted" or leans_against else by_sup
 
-    # Numbers and dates are compared as values with their units: where the passage most
-    # about the claim states another value of the same kind, and no passage near the top
-    # states the claim's own, the source says otherwise — whatever the words around them.
+    # Numbers and dates are compared as values with their units: where a passage that
+    # speaks to the claim states another value of the same kind, and no passage near the
+    # top states the claim's own, the source says otherwise.
+    # The passages read for this: the one most about the claim where the judge leans to
+    # a contradiction, and the best-supporting one where it leans to support (a passage
+    # that would support the claim but for its number says otherwise).
+    differs: list[NumberResult] = []
+    calendar: list[str] = []
     focus = min(range(len(cands)), key=lambda i: js[i].neither)
-    differs = value_conflicts(js, focus, by_sup[:3])
-    calendar = calendar_conflicts(js, focus, by_sup[:3])
+    for i in dict.fromkeys([focus, by_sup[0]]):
+        if js[i].contradicts >= th.partial or (i == by_sup[0] and ps >= th.partial):
+            differs = value_conflicts(js, i, by_sup[:3])
+            calendar = calendar_conflicts(js, i, by_sup[:3])
+            if differs or calendar:
+                focus = i
+                break
     if (differs or calendar) and label != "contradicted":
         label, confidence = "contradicted", 1.0 - js[focus].neither
         order = [focus] + [i for i in by_sup if i != focus]
@@ -397,20 +407,17 @@ def _as_passage(e: Evidence) -> Passage:
 def value_conflicts(
     js: Sequence[Judgement], focus: int, nearby: Sequence[int]
 ) -> list[NumberResult]:
-    """The claim's numbers that the focus passage states otherwise (same kind and unit,
-    another value), where the judge takes that passage to be about the claim and no
-    passage of ``nearby`` states the claim's own value."""
-    if js[focus].neither >= 0.5:
-        return []
+    """The claim's numbers that passage ``focus`` states otherwise (same kind and unit,
+    another value) where no passage of ``nearby`` states the claim's own value. The
+    caller reads only passages the judge takes to speak to the claim: a number of another
+    matter in a passage on the same subject is no contradiction."""
     found = {n.text for i in nearby for n in js[i].numbers if n.status == "matches"}
     return [n for n in js[focus].numbers if n.status == "differs" and n.text not in found]
 
 
 def calendar_conflicts(js: Sequence[Judgement], focus: int, nearby: Sequence[int]) -> list[str]:
-    """The kinds (month, weekday) the focus passage names otherwise than the claim, where
-    the judge takes it to be about the claim and no passage of ``nearby`` agrees."""
-    if js[focus].neither >= 0.5:
-        return []
+    """The kinds (month, weekday) that passage ``focus`` names otherwise than the claim,
+    where no passage of ``nearby`` names the claim's."""
     agreed = {k for i in nearby for k in js[i].calendar_matches}
     return [k for k in js[focus].calendar_conflicts if k not in agreed]
 
