@@ -75,6 +75,13 @@ class Group:
     cases: tuple[Case, ...] = field(default=())
 
 
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans share at least half of the shorter one: a passage holds the
+    decisive sentence, or the sentence the passage."""
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
 # ---------------------------------------------------------------------------------------
 # NTREX-128
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -45,6 +46,7 @@ from verdict_suites import (
     Group,
     handwritten_groups,
     ntrex_groups,
+    overlaps,
     vitaminc_groups,
     wice_groups,
 )
@@ -100,19 +102,12 @@ class Outcome:
         return False
 
 
-def _overlaps(span: tuple[int, int], start: int, end: int) -> bool:
-    inter = min(span[1], end) - max(span[0], start)
-    return inter > 0 and inter >= 0.5 * min(span[1] - span[0], end - start)
-
-
 def _find_span(doc: Document, text: str | None) -> tuple[int, int] | None:
     if not text:
         return None
     at = doc.text.find(text.strip())
     if at < 0:
         # PDFs and text loaders fold whitespace; search with runs of spaces equalised.
-        import re
-
         pattern = r"\s+".join(re.escape(w) for w in text.split())
         m = re.search(pattern, doc.text)
         return (m.start(), m.end()) if m else None
@@ -179,9 +174,9 @@ def _outcome(
         verdict, score, citation, reason = v.label, v.score, v.citation_check, v.reason
         ev_hit = cand_hit = None
         if span is not None and case.accept[0] in ("supported", "contradicted"):
-            ev_hit = any(_overlaps(span, e.start, e.end) for w in verdicts for e in w.evidence)
+            ev_hit = any(overlaps(span, (e.start, e.end)) for w in verdicts for e in w.evidence)
             cand_hit = any(
-                _overlaps(span, c.passage.start, c.passage.end)
+                overlaps(span, (c.passage.start, c.passage.end))
                 for w in verdicts
                 if w.claim.start in traces
                 for c in traces[w.claim.start].candidates

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sourcecheck.claims import ClaimSet, claim_parts, extract_claims, scoring_text
+from sourcecheck.claims import ClaimSet, extract_claims, scoring_text, split_statements
 from sourcecheck.model import Block, Citation, Claim, Comment, Document, Link
 
 
@@ -646,5 +646,5 @@ def test_offsets_property(text: str, comment_text: str, language: str) -> None:
         ("Prices fell sharply in the third quarter of the year.", "en", None),
     ],
 )
-def test_claim_parts(text: str, language: str, parts: list[str] | None) -> None:
-    assert claim_parts(text, language) == (parts or [text])
+def test_split_statements(text: str, language: str, parts: list[str] | None) -> None:
+    assert split_statements(text, language) == (parts or [text])

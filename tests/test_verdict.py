@@ -195,9 +195,9 @@ def _judged(claim: str, k: int, support: float, contradiction: float, dense: flo
 
 def test_judge_features_in_order_and_probabilities_sum_to_one() -> None:
     claim = "Of the 52 bridges, 14 need repairs within two years."
-    vec, nums = features(claim, "en", find_numbers(claim, "en"), P[0], DOCS, 0.5, 0.1, 0.9)
+    vec, checks = features(claim, "en", find_numbers(claim, "en"), P[0], DOCS, 0.5, 0.1, 0.9)
     assert len(vec) == len(FEATURES)
-    assert {n.status for n in nums} == {"matches"}
+    assert {n.status for n in checks.numbers} == {"matches"}
     j = _judged(claim, 0, 0.5, 0.1, 0.9)
     assert j.supports + j.contradicts + j.neither == pytest.approx(1.0)
 

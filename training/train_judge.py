@@ -55,9 +55,11 @@ from verdict_suites import (  # noqa: E402
     ntrex_claims,
     ntrex_source,
     ntrex_split,
+    overlaps,
 )
 
 from sourcecheck.embed import default_embedder  # noqa: E402
+from sourcecheck.evaluate.metrics import expected_calibration_error  # noqa: E402
 from sourcecheck.judge import CLASSES, FEATURES, features  # noqa: E402
 from sourcecheck.load import load_bytes  # noqa: E402
 from sourcecheck.model import Locator, Passage  # noqa: E402
@@ -68,11 +70,6 @@ from sourcecheck.score import Pair  # noqa: E402
 
 SEED = 20261207
 LABEL = {"supported": 1, "contradicted": 2, "not_found": 0}
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    inter = min(a[1], b[1]) - max(a[0], b[0])
-    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
 
 
 def ntrex_rows(docs: int, model: str, top_k: int) -> list[dict[str, Any]]:
@@ -104,7 +101,7 @@ def ntrex_rows(docs: int, model: str, top_k: int) -> list[dict[str, Any]]:
                         continue
                 for cand in search(index, text, "en", top_k=top_k, embedder=embedder):
                     p = index.passages[cand.index]
-                    hit = gold is not None and _overlaps(gold, (p.start, p.end))
+                    hit = gold is not None and overlaps(gold, (p.start, p.end))
                     label = LABEL[accept[0]] if hit else 0
                     row = {
                         "source": "ntrex",
@@ -219,16 +216,7 @@ def _report(probs: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> dict[str, A
     for k, name in enumerate(CLASSES):
         mask = y == k
         out[f"recall_{name}"] = round(float((pred[mask] == k).mean()), 4) if mask.any() else None
-    # ECE of P(supports) in 10 bins.
-    p = probs[:, 1]
-    t = (y == 1).astype(float)
-    bins = np.minimum((p * 10).astype(int), 9)
-    ece = sum(
-        abs(p[bins == b].mean() - t[bins == b].mean()) * (bins == b).mean()
-        for b in range(10)
-        if (bins == b).any()
-    )
-    out["ece_supports"] = round(float(ece), 4)
+    out["ece_supports"] = round(expected_calibration_error(y == 1, probs[:, 1]), 4)
     return out
 
 

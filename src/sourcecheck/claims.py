@@ -660,7 +660,7 @@ _PART_JOINERS = {
 _MIN_PART_WORDS = 4
 
 
-def claim_parts(text: str, language: str | None) -> list[str]:
+def split_statements(text: str, language: str | None) -> list[str]:
     """The statements a claim packs, when it joins several: split at a semicolon or at a
     comma before a conjunction ("..., but ..."), each part at least four words and
     ending as a sentence. One part (the whole text) when it states one thing."""

@@ -117,6 +117,17 @@ def shares_name(name: str, passage: str) -> bool:
     return key in passage.casefold()
 
 
+@dataclass(frozen=True)
+class PairChecks:
+    """The value checks of one claim/passage pair that the decision reads again beside
+    the judge's probabilities."""
+
+    numbers: tuple[NumberResult, ...]
+    #: "month" / "weekday": named alike by both, and named by both but never alike.
+    calendar_matches: tuple[str, ...]
+    calendar_conflicts: tuple[str, ...]
+
+
 def features(
     claim: str,
     claim_language: str | None,
@@ -126,8 +137,8 @@ def features(
     support: float,
     contradiction: float | None,
     dense: float,
-) -> tuple[list[float], tuple[NumberResult, ...]]:
-    """The judge's feature vector (in :data:`FEATURES` order) and the number checks."""
+) -> tuple[list[float], PairChecks]:
+    """The judge's feature vector (in :data:`FEATURES` order) and the value checks."""
     doc = documents[passage.doc_id]
     cross = float(bool(claim_language and doc.language and claim_language != doc.language))
     nums = tuple(check_numbers(claim_numbers, [passage], dict(documents)))
@@ -142,9 +153,10 @@ def features(
     ratio = len(passage.text) / max(1, len(claim))
     mismatch = float(negated_claim != negated_passage)
     cal_matches, cal_conflicts = calendar_agreement(claim, passage.text)
+    contradiction_logit = _logit(contradiction if contradiction is not None else 0.0)
     vector = [
         _logit(support),
-        _logit(contradiction if contradiction is not None else 0.0),
+        contradiction_logit,
         dense,
         cross,
         dense * cross,
@@ -161,9 +173,9 @@ def features(
         # (a translation lands at e5 cosine 0.85-0.95), and where the verifier also reads
         # a contradiction; elsewhere it is a word of another sentence.
         mismatch * min(max((dense - 0.8) / 0.1, 0.0), 1.5),
-        mismatch * _logit(contradiction if contradiction is not None else 0.0),
+        mismatch * contradiction_logit,
     ]
-    return vector, nums
+    return vector, PairChecks(nums, cal_matches, cal_conflicts)
 
 
 def calendar_agreement(claim: str, passage: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -232,20 +244,20 @@ def judge(
     rows = []
     checks = []
     for passage, support, contradiction, dense in items:
-        vec, nums = features(
+        vec, check = features(
             claim, claim_language, claim_numbers, passage, documents, support, contradiction, dense
         )
         rows.append(vec)
-        checks.append((nums, calendar_agreement(claim, passage.text)))
+        checks.append(check)
     probs = model.probabilities(rows)
     return [
         Judgement(
             supports=float(p[1]),
             contradicts=float(p[2]),
             neither=float(p[0]),
-            numbers=nums,
-            calendar_conflicts=calendar[1],
-            calendar_matches=calendar[0],
+            numbers=check.numbers,
+            calendar_conflicts=check.calendar_conflicts,
+            calendar_matches=check.calendar_matches,
         )
-        for p, (nums, calendar) in zip(probs, checks, strict=True)
+        for p, check in zip(probs, checks, strict=True)
     ]

@@ -443,27 +443,32 @@ _WEEKDAY_STEMS: dict[str, int] = {
     "zaterdag": 6, "zondag": 7,
 }  # fmt: skip
 _CALENDAR_WORD_RE = re.compile(r"[^\W\d_]+")
+#: Every stem in one pattern, months first, each table in its own order: ``match`` tries
+#: the alternatives in that order, so a word gets the first stem it begins with.
+_CALENDAR_STEMS: dict[str, tuple[str, int]] = {
+    **{k: ("month", v) for k, v in _MONTH_STEMS.items()},
+    **{k: ("weekday", v) for k, v in _WEEKDAY_STEMS.items()},
+}
+_CALENDAR_STEM_RE = re.compile("|".join(re.escape(k) for k in _CALENDAR_STEMS))
 
 
 def calendar_names(text: str) -> dict[str, frozenset[int]]:
     """The months (1-12) and weekdays (1-7) that ``text`` names in words, in any served
     language: ``{"month": ..., "weekday": ...}``. English "May" counts only capitalised."""
-    months: set[int] = set()
-    days: set[int] = set()
+    found: dict[str, set[int]] = {"month": set(), "weekday": set()}
     for m in _CALENDAR_WORD_RE.finditer(text):
         word = m.group(0)
         key = word.lower()
         if key == "may" and not word[0].isupper():
             continue
         if key in _MONTH_EXACT:
-            months.add(_MONTH_EXACT[key])
+            found["month"].add(_MONTH_EXACT[key])
             continue
-        for stems, found in ((_MONTH_STEMS, months), (_WEEKDAY_STEMS, days)):
-            hit = next((v for k, v in stems.items() if key.startswith(k)), None)
-            if hit is not None:
-                found.add(hit)
-                break
-    return {"month": frozenset(months), "weekday": frozenset(days)}
+        stem = _CALENDAR_STEM_RE.match(key)
+        if stem is not None:
+            kind, value = _CALENDAR_STEMS[stem.group(0)]
+            found[kind].add(value)
+    return {kind: frozenset(values) for kind, values in found.items()}
 
 
 def month_number(word: str) -> int | None:

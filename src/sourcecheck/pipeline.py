@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sourcecheck import __version__
-from sourcecheck.claims import claim_parts, extract_claims, scoring_text, strip_attribution
+from sourcecheck.claims import extract_claims, scoring_text, split_statements, strip_attribution
 from sourcecheck.config import Options, resolve_options
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder, default_embedder
@@ -379,7 +379,7 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
             found[c.index] = Candidate(c.index, "cited", c.dense, c.lexical)
     for c in search(index, text, claim.language, top_k=options.top_k, embedder=embedder):
         found.setdefault(c.index, c)
-    parts = claim_parts(text, claim.language) if options.decision == "v2" else [text]
+    parts = split_statements(text, claim.language) if options.decision == "v2" else [text]
     return _Plan(tuple(found.values()), cited, text, tuple(parts) if len(parts) > 1 else ())
 
 

@@ -10,7 +10,7 @@ by reciprocal rank fusion.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -173,18 +173,13 @@ def resolve_citations(index: SourceIndex, claim: Claim) -> CitedPlace | None:
     missing: list[str] = []
     disagree: list[str] = []
     for cit in located:
-        hits: list[int] = []
-        for doc in _cited_sources(index, cit):
-            hits.extend(_place_passages(index, doc, cit))
+        hits = _cited_passages(index, cit)
         if not hits:
             # A page and a section that each exist but not together: the citation's parts
             # disagree. Its place is then where each part points, so the check can say
             # which part holds the support.
             parts = _split_parts(cit)
-            part_hits = [
-                [i for d in _cited_sources(index, part) for i in _place_passages(index, d, part)]
-                for part in parts
-            ]
+            part_hits = [_cited_passages(index, part) for part in parts]
             if len(parts) > 1 and all(part_hits):
                 hits = [i for ph in part_hits for i in ph]
                 disagree.append(
@@ -209,11 +204,14 @@ def resolve_citations(index: SourceIndex, claim: Claim) -> CitedPlace | None:
     )
 
 
+def _cited_passages(index: SourceIndex, cit: Citation) -> list[int]:
+    """Passages at the place ``cit`` points to, in every source it may name."""
+    return [i for doc in _cited_sources(index, cit) for i in _place_passages(index, doc, cit)]
+
+
 def _split_parts(cit: Citation) -> list[Citation]:
     """A citation of a page and a section (and a paragraph) as its separate parts; the
     paragraph stays with the section when there is one, else with the page."""
-    from dataclasses import replace
-
     if not (cit.page and cit.section):
         return [cit]
     return [
@@ -245,7 +243,8 @@ def _page_range(doc: Document, cit: Citation) -> tuple[int, int] | None:
     return first.start, last.end
 
 
-def _in_section(section: str | None, wanted: str) -> bool:
+def in_section(section: str | None, wanted: str) -> bool:
+    """Whether ``section`` is the section ``wanted`` or one of its subsections."""
     return section is not None and (section == wanted or section.startswith(wanted + "."))
 
 
@@ -262,7 +261,7 @@ def _place_passages(index: SourceIndex, doc: Document, cit: Citation) -> list[in
         loc = p.locator
         if page_span and not (page_span[0] <= p.start < page_span[1]):
             continue
-        if cit.section and not _in_section(loc.section, cit.section):
+        if cit.section and not in_section(loc.section, cit.section):
             continue
         if cit.paragraph:
             # "third paragraph" counts within the cited section when one is given, else

@@ -44,7 +44,7 @@ from sourcecheck.model import (
     VerdictLabel,
 )
 from sourcecheck.numbers import find_numbers
-from sourcecheck.retrieve import CitedPlace
+from sourcecheck.retrieve import CitedPlace, in_section
 from sourcecheck.score import PairScore
 
 #: Within this much of the best support, the cited place still counts as holding it.
@@ -100,9 +100,9 @@ class ClaimEvidence:
     parts: tuple[ClaimEvidence, ...] = ()
 
 
-def describe_place(passage: Passage) -> str:
+def describe_place(passage: Passage | Evidence) -> str:
     loc = passage.locator
-    parts = [passage.doc_id]
+    parts = [passage.doc_id if isinstance(passage, Passage) else passage.source]
     if loc.page:
         parts.append(f"p. {loc.page}")
     if loc.section:
@@ -233,7 +233,7 @@ def _decide_v2(
                 " Part by part: "
                 + "; ".join(
                     f'"{p.text.rstrip(".")}": {_PART_WORDS[p.label]}'
-                    + (f" ({describe_place(_as_passage(p.evidence))})" if p.evidence else "")
+                    + (f" ({describe_place(p.evidence)})" if p.evidence else "")
                     for p in parts
                 )
                 + "."
@@ -400,10 +400,6 @@ def _part_result(
     )
 
 
-def _as_passage(e: Evidence) -> Passage:
-    return Passage(e.source, e.start, e.end, e.text, e.locator)
-
-
 def value_conflicts(
     js: Sequence[Judgement], focus: int, nearby: Sequence[int]
 ) -> list[NumberResult]:
@@ -475,9 +471,7 @@ def _which_part(claim: Claim, passage: Passage, cited: CitedPlace) -> str:
         if cit.page:
             (held if loc.page == cit.page else missed).append(f"p. {cit.page}")
         if cit.section:
-            ok = loc.section is not None and (
-                loc.section == cit.section or loc.section.startswith(cit.section + ".")
-            )
+            ok = in_section(loc.section, cit.section)
             (held if ok else missed).append(f"§ {cit.section}")
     where = describe_place(passage)
     if held and missed:
