@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -65,14 +64,11 @@ class EmbeddingStore:
 def default_store() -> EmbeddingStore | None:
     """The disk cache the environment asks for, or None (turned off, or not writable:
     then a warning says so, and everything still works, only slower)."""
-    where = os.environ.get("SOURCECHECK_CACHE_DIR")
-    if where is not None and where.strip().lower() in ("", "none", "off"):
+    from sourcecheck.scorecache import cache_dir
+
+    base = cache_dir()
+    if base is None:
         return None
-    base = (
-        Path(where)
-        if where
-        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sourcecheck"
-    )
     try:
         return EmbeddingStore(base / "embeddings.sqlite")
     except (OSError, sqlite3.Error) as exc:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -142,8 +142,6 @@ def _load_all(
 
 def _unique_ids(sources: list[Document], article: Document) -> list[Document]:
     """Source ids must be unique (and differ from the article's): suffix clashes."""
-    from dataclasses import replace
-
     seen = {article.id}
     out = []
     for doc in sources:
@@ -210,11 +208,18 @@ def check_documents(
     score_cache: ScoreCache | None = None,
     on_verdict: VerdictSink | None = None,
     trace: Trace | None = None,
+    index: SourceIndex | None = None,
 ) -> Report:
     """Check an already-loaded article against already-loaded sources.
 
     ``trace`` sees, for each claim, every candidate the verifier scored beside the
-    verdict (benchmarks read it to tell retrieval misses from decision errors)."""
+    verdict (benchmarks read it to tell retrieval misses from decision errors).
+
+    ``index``: an index built before (a corpus, :mod:`sourcecheck.corpus`) to search
+    instead of indexing ``sources`` (which must then be empty). The report lists the
+    corpus documents the verdicts cite or draw evidence from, not the whole corpus."""
+    if index is not None and sources:
+        raise ValueError("give sources or a prebuilt index, not both")
     if options is None:
         options, option_origins = resolve_options()
     timings = dict(timings or {})
@@ -223,17 +228,23 @@ def check_documents(
     judge_model = judge_for(scorer) if options.decision == "v2" else None
     th = resolve_thresholds(options, scorer, judge_model)
 
+    if index is not None:
+        sources = list(index.documents.values())
+        if article.id in index.documents:
+            article = replace(article, id=_free_id(article.id, index.documents))
     t = time.perf_counter()
     claim_set = extract_claims(article, sources)
     claims = [c for c in claim_set.claims if options.check_comments or c.origin == "article"]
     timings["claims"] = time.perf_counter() - t
 
+    corpus = index is not None
     t = time.perf_counter()
-    index = build_index(
-        sources,
-        embedder,
-        (lambda done, total: progress("index", done, total)) if progress else None,
-    )
+    if index is None:
+        index = build_index(
+            sources,
+            embedder,
+            (lambda done, total: progress("index", done, total)) if progress else None,
+        )
     timings["index"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -275,7 +286,9 @@ def check_documents(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         tool_version=__version__,
         article=source_info(article),
-        sources=tuple(source_info(d) for d in sources),
+        sources=tuple(
+            source_info(d) for d in (_used_sources(sources, verdicts) if corpus else sources)
+        ),
         verdicts=tuple(verdicts),
         skipped=tuple(
             s for s in claim_set.skipped if options.check_comments or s.origin == "article"
@@ -297,6 +310,26 @@ def check_documents(
         timings=timings,
         comments=article.comments if options.check_comments else (),
     )
+
+
+def _free_id(doc_id: str, taken: dict[str, Document]) -> str:
+    n = 2
+    while f"{doc_id}-{n}" in taken:
+        n += 1
+    return f"{doc_id}-{n}"
+
+
+def _used_sources(sources: Sequence[Document], verdicts: Sequence[Verdict]) -> list[Document]:
+    """The documents a report needs to list: those its evidence, quotations, numbers and
+    citations name (a corpus of thousands would otherwise fill every report)."""
+    used: set[str] = set()
+    for v in verdicts:
+        used.update(e.source for e in v.evidence)
+        used.update(q.source for q in v.quotes if q.source)
+        used.update(n.source for n in v.numbers if n.source)
+        used.update(c.target for c in v.claim.citations if c.target)
+        used.update(p.evidence.source for p in v.parts if p.evidence)
+    return [d for d in sources if d.id in used]
 
 
 def judge_for(scorer: Scorer) -> JudgeModel | None:

@@ -61,6 +61,11 @@ def add_parser(sub: Any) -> None:
         "--no-comments", action="store_true", help="do not check claims in the comment thread"
     )
     p.add_argument("--top-k", type=int, help="passages searched per claim (default 8)")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the score and embedding caches on disk",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(run=run)
@@ -148,14 +153,16 @@ def summary_text(report: Report) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from sourcecheck.config import resolve_options
+    from sourcecheck.embed import Embedder, default_store
     from sourcecheck.load import load_bytes
-    from sourcecheck.pipeline import check
+    from sourcecheck.pipeline import ScoreCache, check
     from sourcecheck.report import (
         report_to_claimreview_json,
         report_to_html,
         report_to_json,
         report_to_markdown,
     )
+    from sourcecheck.scorecache import default_score_store
 
     conditions = _parse_fail_on(args.fail_on)
     options, origins = resolve_options(
@@ -173,8 +180,17 @@ def run(args: argparse.Namespace) -> int:
     if args.article == "-":
         article = load_bytes(sys.stdin.buffer.read(), name="<stdin>")
     progress = None if args.quiet else _Progress(sys.stderr)
+    # Scores and vectors persist across runs in the cache directory (checking a second
+    # article against the same report reads neither again), unless --no-cache.
+    store = None if args.no_cache else default_score_store()
     report = check(
-        article, args.sources, options=options, option_origins=origins, progress=progress
+        article,
+        args.sources,
+        options=options,
+        option_origins=origins,
+        progress=progress,
+        score_cache=ScoreCache(store=store),
+        embedder=Embedder(store=None if args.no_cache else default_store()),
     )
 
     wrote_stdout = False
