@@ -584,7 +584,11 @@ def _run_ray(
         corpus_ref = ray.put(corpus_index) if corpus_index is not None else None
         # Ray Data's own progress bars and per-dataset log lines would interleave with
         # ours: the batch's progress bar and summary say what they would.
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        import ray.data
+
+        for name in ("ray", "ray.data", *logging.root.manager.loggerDict):
+            if name == "ray" or name.startswith("ray."):
+                logging.getLogger(name).setLevel(logging.ERROR)
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.verbose_progress = False
@@ -603,7 +607,7 @@ def _run_ray(
             },
             batch_size=1,
             batch_format="pandas",
-            concurrency=n,
+            compute=ray.data.ActorPoolStrategy(size=n),
             num_cpus=1,
         )
         for row in ds.iter_rows():

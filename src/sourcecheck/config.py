@@ -24,10 +24,11 @@ class Options:
     #: ``verifier:PATH``, ``verifier-bf16[:PATH]`` (the same model run by PyTorch in
     #: bfloat16), ``baseline``, ``lexical``, ``hf:MODEL``, ``llm:MODEL``.
     model: str = "verifier"
-    #: Passages proposed by search per claim (the cited place is added on top).
-    top_k: int = 8
-    #: Passages of the cited place scored per claim at most.
-    cited_k: int = 12
+    #: Passages of the whole source the verifier reads per claim, each a distinct place
+    #: (the cited place's passages come on top).
+    top_k: int = 3
+    #: Passages of the cited place the verifier reads per claim at most.
+    cited_k: int = 3
     #: Evidence items kept in the report per claim.
     max_evidence: int = 3
     #: Support probability at or above which a claim counts as supported; None = the

@@ -306,6 +306,8 @@ def check_documents(
                 "rules": options.decision,
                 "judge": judge_model.model_id if judge_model else None,
             },
+            # Claim–passage pairs the verifier read (or the cache answered) for this report.
+            "verifier_pairs": sum(len(p.candidates) * len(p.texts) for p in plans),
         },
         timings=timings,
         comments=article.comments if options.check_comments else (),
@@ -397,6 +399,11 @@ class _Plan:
 
 
 def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embedder) -> _Plan:
+    """The cascade's cheap stage: the passages the verifier will read. The ``cited_k``
+    best of the cited place, then the ``top_k`` best of the whole source, each ranked by
+    fused BM25 and dense rank and each taking a distinct place (a sentence and the window
+    around it are one place). ``benchmarks/cascade.py`` measured this against scoring every
+    passage: the same verdicts within the interval for a tenth of the pairs."""
     text = checked_text(claim)
     cited = resolve_citations(index, claim)
     found: dict[int, Candidate] = {}
@@ -408,9 +415,18 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
             restrict=cited.indexes,
             top_k=options.cited_k,
             embedder=embedder,
+            distinct=True,
         ):
             found[c.index] = Candidate(c.index, "cited", c.dense, c.lexical)
-    for c in search(index, text, claim.language, top_k=options.top_k, embedder=embedder):
+    for c in search(
+        index,
+        text,
+        claim.language,
+        top_k=options.top_k,
+        embedder=embedder,
+        distinct=True,
+        exclude=found.keys(),
+    ):
         found.setdefault(c.index, c)
     parts = split_statements(text, claim.language) if options.decision == "v2" else [text]
     return _Plan(tuple(found.values()), cited, text, tuple(parts) if len(parts) > 1 else ())

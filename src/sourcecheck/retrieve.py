@@ -9,7 +9,7 @@ by reciprocal rank fusion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -281,8 +281,15 @@ def search(
     restrict: Sequence[int] | None = None,
     top_k: int = 8,
     embedder: Embedder | None = None,
+    distinct: bool = False,
+    exclude: Collection[int] = (),
 ) -> list[Candidate]:
-    """Hybrid search over all passages (or ``restrict``): BM25 + dense, fused by RRF."""
+    """Hybrid search over all passages (or ``restrict``): BM25 + dense, fused by RRF.
+
+    ``distinct``: a passage mostly inside one ranked above it (a sentence of a window
+    already taken, or a window around a sentence already taken) takes no place, so
+    ``top_k`` passages cover ``top_k`` places of the source. ``exclude``: passages taken
+    already (by the cited place), passed over."""
     n = len(index.passages)
     if n == 0:
         return []
@@ -303,11 +310,29 @@ def search(
     d_rank = _ranks(dense[pool])
     l_rank = _ranks(lexical[pool])
     fused = 1.0 / (RRF_K + d_rank) + np.where(lexical[pool] > 0, 1.0 / (RRF_K + l_rank), 0.0)
-    order = np.argsort(-fused, kind="stable")[:top_k]
+    order = np.argsort(-fused, kind="stable")
+    picked: list[int] = []
+    for j in order:
+        if len(picked) >= top_k:
+            break
+        if int(pool[j]) in exclude:
+            continue
+        if distinct and any(_same_place(index, int(pool[j]), int(pool[k])) for k in picked):
+            continue
+        picked.append(int(j))
     return [
         Candidate(int(pool[j]), "search", float(dense[pool[j]]), float(lexical[pool[j]]))
-        for j in order
+        for j in picked
     ]
+
+
+def _same_place(index: SourceIndex, a: int, b: int) -> bool:
+    """Two passages of one document sharing at least half of the shorter one."""
+    pa, pb = index.passages[a], index.passages[b]
+    if pa.doc_id != pb.doc_id:
+        return False
+    inter = min(pa.end, pb.end) - max(pa.start, pb.start)
+    return inter > 0 and inter >= 0.5 * min(pa.end - pa.start, pb.end - pb.start)
 
 
 def _ranks(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:

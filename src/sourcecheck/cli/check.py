@@ -60,7 +60,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-comments", action="store_true", help="do not check claims in the comment thread"
     )
-    p.add_argument("--top-k", type=int, help="passages searched per claim (default 8)")
+    p.add_argument(
+        "--top-k",
+        type=int,
+        help="passages of the whole source the verifier reads per claim (default 3)",
+    )
     p.add_argument(
         "--no-cache",
         action="store_true",
