@@ -43,7 +43,7 @@ from sourcecheck.scorecache import cache_dir
 log = logging.getLogger("sourcecheck")
 
 #: Bumped whenever passages or the stored layout change: an older index is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 Progress = Callable[[str, int, int], None]
 
 

@@ -118,15 +118,45 @@ def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+#: How the vectors of two-sentence windows are made: ``"mean"`` (the normalised sum of
+#: their two sentences' vectors: half the embedding work) or ``"embed"`` (each window
+#: embedded as text). ``benchmarks/retrieval.py`` compares them.
+WINDOW_VECTORS = ("mean", "embed")
+
+
+def _windows(passages: Sequence[Passage]) -> dict[int, tuple[int, int]]:
+    """Passages that join two others of the same document end to end (the two-sentence
+    windows): index -> the indexes of their first and second sentence."""
+    by_start: dict[tuple[str, int], list[int]] = {}
+    by_end: dict[tuple[str, int], list[int]] = {}
+    for i, p in enumerate(passages):
+        by_start.setdefault((p.doc_id, p.start), []).append(i)
+        by_end.setdefault((p.doc_id, p.end), []).append(i)
+    out: dict[int, tuple[int, int]] = {}
+    for i, p in enumerate(passages):
+        firsts = [a for a in by_start.get((p.doc_id, p.start), []) if passages[a].end < p.end]
+        lasts = [b for b in by_end.get((p.doc_id, p.end), []) if passages[b].start > p.start]
+        for a in firsts:
+            b = next((b for b in lasts if passages[b].start >= passages[a].end), None)
+            if b is not None and a not in out and b not in out:
+                out[i] = (a, b)
+                break
+    return out
+
+
 def build_index(
     sources: Sequence[Document],
     embedder: Embedder | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    window_vectors: str = "mean",
 ) -> SourceIndex:
     """Passages of every source, indexed; ``progress(done, total)`` follows the embedding
     of the passages, which is where a large source spends its time."""
     import bm25s
 
+    if window_vectors not in WINDOW_VECTORS:
+        raise ValueError(f"window_vectors must be one of {WINDOW_VECTORS}")
     embedder = embedder or default_embedder()
     passages: list[Passage] = []
     doc_passages: dict[str, list[int]] = {}
@@ -140,11 +170,16 @@ def build_index(
     if corpus:
         bm25.index(corpus, show_progress=False)
     vectors = np.zeros((len(passages), DIM), dtype=np.float32)
-    for start in range(0, len(passages), EMBED_BATCH):
-        batch = passages[start : start + EMBED_BATCH]
-        vectors[start : start + len(batch)] = embedder.passages([p.text for p in batch])
+    windows = _windows(passages) if window_vectors == "mean" else {}
+    todo = [i for i in range(len(passages)) if i not in windows]
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors[batch] = embedder.passages([passages[i].text for i in batch])
         if progress:
-            progress(start + len(batch), len(passages))
+            progress(start + len(batch), len(todo))
+    for i, (a, b) in windows.items():
+        v = vectors[a] + vectors[b]
+        vectors[i] = v / max(float(np.linalg.norm(v)), 1e-12)
     return SourceIndex(
         documents={d.id: d for d in sources},
         passages=passages,
