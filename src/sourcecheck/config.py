@@ -42,6 +42,9 @@ class Options:
     check_comments: bool = True
     #: Claim–passage pairs per scorer call.
     batch_size: int = 64
+    #: Check every sentence the rule filter keeps, not only those the check-worthiness
+    #: model (``sourcecheck.worthiness``) calls claims.
+    all_sentences: bool = False
     #: The decision rules (``sourcecheck.verdict``): ``v2`` (the evidence decides) or
     #: ``v1`` (the rules of 0.1.0, for comparison).
     decision: str = "v2"

@@ -57,6 +57,8 @@ class Corpus:
     path: Path | None
     built: bool
     seconds: float
+    #: How long building the index took (this call's, or the stored one's, where known).
+    build_seconds: float | None = None
 
     @property
     def documents(self) -> int:
@@ -189,18 +191,30 @@ def open_corpus(
     if target is not None and (target / "manifest.json").is_file():
         index = _read_index(target)
         if index is not None:
-            return Corpus(index, key, target, False, time.perf_counter() - t0)
+            manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+            built_in = manifest.get("build_seconds")
+            return Corpus(
+                index,
+                key,
+                target,
+                False,
+                time.perf_counter() - t0,
+                float(built_in) if built_in is not None else None,
+            )
     docs = load_corpus(source, progress)
     embedder = embedder or default_embedder()
     index = build_index(
         docs, embedder, (lambda d, t: progress("index", d, t)) if progress else None
     )
+    seconds = time.perf_counter() - t0
     if target is not None:
-        _write_index(index, target, source)
-    return Corpus(index, key, target, True, time.perf_counter() - t0)
+        _write_index(index, target, source, seconds)
+    return Corpus(index, key, target, True, seconds, seconds)
 
 
-def _write_index(index: SourceIndex, target: Path, source: str | os.PathLike[str]) -> None:
+def _write_index(
+    index: SourceIndex, target: Path, source: str | os.PathLike[str], seconds: float
+) -> None:
     """Write into a temporary folder beside ``target`` and rename it into place, so a
     killed run leaves no half-written index."""
     try:
@@ -216,6 +230,7 @@ def _write_index(index: SourceIndex, target: Path, source: str | os.PathLike[str
             "source": os.fspath(source),
             "documents": len(index.documents),
             "passages": len(index.passages),
+            "build_seconds": round(seconds, 1),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         if target.exists():

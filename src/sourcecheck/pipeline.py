@@ -29,6 +29,7 @@ from sourcecheck.model import (
     Claim,
     Document,
     Report,
+    Skipped,
     SourceInfo,
     Verdict,
 )
@@ -42,6 +43,7 @@ from sourcecheck.retrieve import (
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
+from sourcecheck.worthiness import WorthinessModel, default_worthiness
 
 #: progress(stage, done, total): stages are "load", "index" (passages embedded), "score"
 #: (claims scored) and "check" (claims decided).
@@ -235,6 +237,12 @@ def check_documents(
     t = time.perf_counter()
     claim_set = extract_claims(article, sources)
     claims = [c for c in claim_set.claims if options.check_comments or c.origin == "article"]
+    skipped = [s for s in claim_set.skipped if options.check_comments or s.origin == "article"]
+    worthiness = None if options.all_sentences else default_worthiness()
+    if worthiness is not None:
+        claims, unworthy = _worthy(claims, article, worthiness, embedder)
+        rank = {"article": -1} | {c.id: i for i, c in enumerate(article.comments)}
+        skipped = sorted([*skipped, *unworthy], key=lambda s: (rank.get(s.origin, 0), s.start))
     timings["claims"] = time.perf_counter() - t
 
     corpus = index is not None
@@ -290,9 +298,7 @@ def check_documents(
             source_info(d) for d in (_used_sources(sources, verdicts) if corpus else sources)
         ),
         verdicts=tuple(verdicts),
-        skipped=tuple(
-            s for s in claim_set.skipped if options.check_comments or s.origin == "article"
-        ),
+        skipped=tuple(skipped),
         options={**options.as_dict(), "origins": dict(option_origins or {})},
         models={
             "scorer": scorer.describe(),
@@ -302,6 +308,7 @@ def check_documents(
                 "contradiction": th.contradiction,
             },
             "embedder": EMBED_MODEL_ID,
+            "worthiness": worthiness.model_id if worthiness else None,
             "decision": {
                 "rules": options.decision,
                 "judge": judge_model.model_id if judge_model else None,
@@ -312,6 +319,30 @@ def check_documents(
         timings=timings,
         comments=article.comments if options.check_comments else (),
     )
+
+
+def _worthy(
+    claims: Sequence[Claim], article: Document, model: WorthinessModel, embedder: Embedder
+) -> tuple[list[Claim], list[Skipped]]:
+    """Claims the check-worthiness model keeps, and the others as skipped sentences with
+    their probability. A claim citing or quoting a source is always kept."""
+    probs = model.probabilities([checked_text(c) for c in claims], embedder)
+    kept: list[Claim] = []
+    dropped: list[Skipped] = []
+    for claim, p in zip(claims, probs, strict=True):
+        if p >= model.threshold or claim.citations or claim.quotes:
+            kept.append(claim)
+        else:
+            dropped.append(
+                Skipped(
+                    claim.text,
+                    claim.start,
+                    claim.end,
+                    claim.origin,
+                    f"not check-worthy (model: {p:.2f}, below {model.threshold:.2f})",
+                )
+            )
+    return kept, dropped
 
 
 def _free_id(doc_id: str, taken: dict[str, Document]) -> str:

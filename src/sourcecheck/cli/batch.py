@@ -50,6 +50,11 @@ def add_parser(sub: Any) -> None:
         help="passages of the whole source the verifier reads per claim (default 3)",
     )
     p.add_argument(
+        "--all-sentences",
+        action="store_true",
+        help="check every sentence, not only those the check-worthiness model calls claims",
+    )
+    p.add_argument(
         "--no-cache",
         action="store_true",
         help="neither read nor write the score, embedding and corpus caches",
@@ -70,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         {
             "model": args.model,
             "check_comments": False if args.no_comments else None,
+            "all_sentences": True if args.all_sentences else None,
             "top_k": args.top_k,
         }
     )

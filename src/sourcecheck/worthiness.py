@@ -1,0 +1,100 @@
+"""Which sentences are claims: a learned check-worthiness score.
+
+The rule filter in :mod:`sourcecheck.claims` drops what is plainly not a claim (questions,
+greetings, fragments); it keeps nearly every opinion, joke and exhortation, and each
+costs model time and buries the sentences a fact-checker came for. This model scores the
+rest: a logistic regression over the sentence's multilingual-e5 vector (the very vector
+retrieval embeds the claim with, so a kept claim costs nothing extra) and three
+structural features (a digit, the length, a question mark). It is trained by
+``training/train_worthiness.py`` on English ClaimBuster sentences; the multilingual
+embedding carries it to the other languages, which ``benchmarks/checkworthiness.py``
+measures on a Swedish set the project wrote. Its card is ``data/worthiness-card.md``.
+
+The threshold is chosen for a fact-checker: missing a claim costs more than checking an
+opinion, so it is set to keep 95% of check-worthy sentences on held-out data.
+A sentence that cites a source or quotes one is always kept: its author points at
+evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
+from sourcecheck.embed import Embedder
+
+EXTRA_FEATURES = ("has_digit", "log_words", "question")
+_WORD = re.compile(r"\w+")
+
+
+def extra_features(text: str) -> list[float]:
+    words = len(_WORD.findall(text))
+    return [
+        1.0 if any(ch.isdigit() for ch in text) else 0.0,
+        math.log1p(words) / 3.0,
+        1.0 if text.rstrip().endswith("?") else 0.0,
+    ]
+
+
+def feature_matrix(
+    texts: Sequence[str], vectors: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float64]:
+    """The model's inputs: each sentence's e5 query vector, then the extra features."""
+    extra = np.asarray([extra_features(t) for t in texts], dtype=np.float64).reshape(
+        len(texts), len(EXTRA_FEATURES)
+    )
+    return np.hstack([np.asarray(vectors, dtype=np.float64), extra])
+
+
+@dataclass(frozen=True)
+class WorthinessModel:
+    model_id: str
+    embedder: str
+    weights: npt.NDArray[np.float64]
+    bias: float
+    #: Probability at or above which a sentence is kept as a claim.
+    threshold: float
+
+    def probabilities(self, texts: Sequence[str], embedder: Embedder) -> list[float]:
+        """P(check-worthy) for each sentence (embedded as queries, as retrieval does)."""
+        if not texts:
+            return []
+        x = feature_matrix(texts, embedder.queries(list(texts)))
+        z = x @ self.weights + self.bias
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+
+
+def load_worthiness(path: str | None = None) -> WorthinessModel:
+    if path is None:
+        text = resources.files("sourcecheck").joinpath("data/worthiness.json").read_text("utf-8")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    data = json.loads(text)
+    weights = np.asarray(data["weights"], dtype=np.float64)
+    if data["embedder"] != EMBED_MODEL_ID:
+        raise ValueError(
+            f"check-worthiness model was trained on {data['embedder']}, not {EMBED_MODEL_ID}"
+        )
+    return WorthinessModel(
+        model_id=str(data["model_id"]),
+        embedder=str(data["embedder"]),
+        weights=weights,
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_worthiness() -> WorthinessModel:
+    """The model shipped in the package."""
+    return load_worthiness()
