@@ -51,7 +51,13 @@ os.environ.setdefault("SOURCECHECK_THREADS", os.environ["OMP_NUM_THREADS"])
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from speed import _EN, _SV, _values, make_corpus  # noqa: E402  (speed sets a cache dir)
+_PRIOR_CACHE = os.environ.get("SOURCECHECK_CACHE_DIR")
+from speed import _EN, _SV, _values, make_corpus  # noqa: E402
+
+# speed.py points the cache at a fresh folder when imported; the child process of the PDF
+# workload must keep the one its parent chose.
+if _PRIOR_CACHE is not None:
+    os.environ["SOURCECHECK_CACHE_DIR"] = _PRIOR_CACHE
 
 ROOT = HERE.parent
 SCIFACT = ROOT.parent / "shared" / "eval" / "scifact"
@@ -80,6 +86,27 @@ def _rows(out: Path) -> list[str]:
     """The verdict lines of a batch, as sorted JSON (the same verdicts, whatever order)."""
     lines = (out / "verdicts.jsonl").read_text(encoding="utf-8").splitlines()
     return sorted(lines)
+
+
+def _compare(a: Path, b: Path) -> dict[str, Any]:
+    """Two batches claim by claim: verdicts, citation checks and evidence equal, and how
+    far the scores differ (the int8 verifier quantizes activations per batch, so a pair
+    scored beside other pairs can move in the third decimal)."""
+
+    def load(out: Path) -> dict[tuple[str, str], dict[str, Any]]:
+        rows = [json.loads(x) for x in (out / "verdicts.jsonl").read_text("utf-8").splitlines()]
+        return {(r["item"], r["claim"]): r for r in rows}
+
+    ra, rb = load(a), load(b)
+    fields = [f for f in ("verdict", "citation_check", "evidence_source", "evidence_start")]
+    same = ra.keys() == rb.keys() and all(all(ra[k][f] == rb[k][f] for f in fields) for k in ra)
+    diffs = [abs(ra[k]["score"] - rb[k]["score"]) for k in ra if k in rb]
+    return {
+        "claims": len(ra),
+        "same_verdicts_and_evidence": same,
+        "scores_differing": sum(d > 0 for d in diffs),
+        "max_score_difference": round(max(diffs, default=0.0), 4),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -239,7 +266,8 @@ def pdf_child(pages: int, claims: int, tmp: Path) -> dict[str, Any]:
         "claims": len(report.verdicts),
         "claims_per_second_indexed": round(len(report.verdicts) / after_index, 2),
         "verifier_pairs_per_claim": round(
-            int(report.models["verifier_pairs"]) / max(1, len(report.verdicts)), 2  # type: ignore[call-overload]
+            int(report.models["verifier_pairs"]) / max(1, len(report.verdicts)),
+            2,  # type: ignore[call-overload]
         ),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
@@ -320,7 +348,7 @@ def batch(n: int) -> dict[str, Any]:
             "exit": proc.returncode,
         }
         shutil.rmtree(cache, ignore_errors=True)
-    out["same_verdicts"] = _rows(tmp / "process") == _rows(tmp / "ray")
+    out["same_verdicts"] = _compare(tmp / "process", tmp / "ray")
 
     # Killed halfway, then resumed (cold cache, so the kill lands while items run).
     _fresh_cache()
@@ -337,9 +365,7 @@ def batch(n: int) -> dict[str, Any]:
             break
         time.sleep(0.05)
     proc_p.wait()
-    done_before = {
-        json.loads(x)["id"] for x in ledger.read_text().splitlines() if '"done"' in x
-    }
+    done_before = {json.loads(x)["id"] for x in ledger.read_text().splitlines() if '"done"' in x}
     _cli("batch", str(items), "--out", str(target), "--resume", "-q")
     summary = json.loads((target / "summary.json").read_text())
     out["resume"] = {
@@ -403,7 +429,11 @@ def markdown(results: dict[str, Any]) -> str:
         r = b["resume"]
         lines += [
             "",
-            f"Same verdicts in one process and on Ray: {b['same_verdicts']}. Killed after "
+            f"One process against Ray: same verdicts, citation checks and evidence for all "
+            f"{b['same_verdicts']['claims']} claims: "
+            f"{b['same_verdicts']['same_verdicts_and_evidence']}; scores differing: "
+            f"{b['same_verdicts']['scores_differing']} (at most "
+            f"{b['same_verdicts']['max_score_difference']}). Killed after "
             f"{r['done_before_kill']} items, resumed: {r['skipped_on_resume']} skipped, "
             f"{r['checked_on_resume']} checked; nothing repeated: {r['nothing_repeated']}, "
             f"nothing lost: {r['nothing_lost']}.\n",
