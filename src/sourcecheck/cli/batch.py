@@ -8,6 +8,8 @@ from typing import Any
 
 
 def add_parser(sub: Any) -> None:
+    from sourcecheck.cli.check import add_check_options
+
     p: argparse.ArgumentParser = sub.add_parser(
         "batch",
         help="check many articles (a JSONL of items) in one process or on Ray",
@@ -41,24 +43,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--workers", type=int, metavar="N", help="Ray actors (default: one per CPU)")
     p.add_argument("-m", "--model", help="the scorer (as for check; default: the shipped verifier)")
-    p.add_argument(
-        "--no-comments", action="store_true", help="do not check claims in comment threads"
-    )
-    p.add_argument(
-        "--top-k",
-        type=int,
-        help="passages of the whole source the verifier reads per claim (default 3)",
-    )
-    p.add_argument(
-        "--all-sentences",
-        action="store_true",
-        help="check every sentence, not only those the check-worthiness model calls claims",
-    )
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write the score, embedding and corpus caches",
-    )
+    add_check_options(p)
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p.set_defaults(run=run)
@@ -66,19 +51,13 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sourcecheck.batch import run_batch
+    from sourcecheck.cli.check import check_options
     from sourcecheck.config import resolve_options
     from sourcecheck.errors import ConfigError
 
     if args.workers is not None and args.workers < 1:
         raise ConfigError("--workers must be at least 1")
-    options, origins = resolve_options(
-        {
-            "model": args.model,
-            "check_comments": False if args.no_comments else None,
-            "all_sentences": True if args.all_sentences else None,
-            "top_k": args.top_k,
-        }
-    )
+    options, origins = resolve_options(check_options(args))
     result = run_batch(
         args.items,
         args.out,

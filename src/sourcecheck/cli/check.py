@@ -57,8 +57,16 @@ def add_parser(sub: Any) -> None:
         help="exit 3 if any claim has one of these (comma-separated): "
         + ", ".join(FAIL_ON_CHOICES),
     )
+    add_check_options(p)
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.set_defaults(run=run)
+
+
+def add_check_options(p: argparse.ArgumentParser) -> None:
+    """The options ``check`` and ``batch`` share (see :func:`check_options`)."""
     p.add_argument(
-        "--no-comments", action="store_true", help="do not check claims in the comment thread"
+        "--no-comments", action="store_true", help="do not check claims in comment threads"
     )
     p.add_argument(
         "--top-k",
@@ -73,11 +81,18 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--no-cache",
         action="store_true",
-        help="neither read nor write the score and embedding caches on disk",
+        help="neither read nor write the caches on disk (scores, vectors, corpus indexes)",
     )
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    p.set_defaults(run=run)
+
+
+def check_options(args: argparse.Namespace) -> dict[str, object]:
+    """The command line's layer of the options (None: not given, the next layer decides)."""
+    return {
+        "model": args.model,
+        "check_comments": False if args.no_comments else None,
+        "all_sentences": True if args.all_sentences else None,
+        "top_k": args.top_k,
+    }
 
 
 def _parse_fail_on(value: str | None) -> set[str]:
@@ -174,14 +189,7 @@ def run(args: argparse.Namespace) -> int:
     from sourcecheck.scorecache import default_score_store
 
     conditions = _parse_fail_on(args.fail_on)
-    options, origins = resolve_options(
-        {
-            "model": args.model,
-            "check_comments": False if args.no_comments else None,
-            "all_sentences": True if args.all_sentences else None,
-            "top_k": args.top_k,
-        }
-    )
+    options, origins = resolve_options(check_options(args))
     if args.json == "-" and args.markdown == "-":
         from sourcecheck.errors import ConfigError
 
