@@ -10,11 +10,11 @@ Workloads, each on this machine, cold (a fresh cache directory per workload):
    abstracts; ``--scifact-docs N`` keeps the abstracts the claims cite plus random others
    up to N, 0 = all) indexed once, then the validation claims checked against the whole
    corpus with ``sourcecheck batch --corpus`` (each claim an item without sources).
-   Figures: index time; retrieval recall@3 (a rationale sentence among the 3 passages
-   search ranks first) and evidence recall@3 (among the report's evidence), for claims
-   with rationales; verdict accuracy (SUPPORT → supported or partially supported,
-   CONTRADICT → contradicted, no evidence → not_found); claims per second after
-   indexing; verifier pairs per claim.
+   Figures: index time; retrieval recall@3 (a rationale sentence among the 3 places
+   search ranks first, distinct as the pipeline takes them) and evidence recall@3 (among
+   the report's evidence), for claims with rationales; verdict accuracy (SUPPORT →
+   supported or partially supported, CONTRADICT → contradicted, no evidence →
+   not_found); claims per second after indexing; verifier pairs per claim.
 2. **pdf**: a generated PDF of ``--pages`` pages (Swedish, as ``speed.py`` makes) and an
    English article of ``--claims`` claims, in a child process: the first check (loading and
    embedding the source), the same check again in a new process (the source's vectors and
@@ -193,7 +193,7 @@ def scifact(docs_limit: int, claims_limit: int) -> dict[str, Any]:
     retrieval_hits = 0
     for c in with_rationale:
         spans = rationale_spans(c)
-        top = search(index, c["claim"], "en", top_k=3)
+        top = search(index, c["claim"], "en", top_k=3, distinct=True)
         p = [index.passages[x.index] for x in top]
         retrieval_hits += any(hit(spans, q.doc_id, q.start, q.end) for q in p)
 
