@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sourcecheck.retrieve import same_place
+
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 CASES = Path(__file__).resolve().parent / "verdict_cases"
@@ -75,11 +77,10 @@ class Group:
     cases: tuple[Case, ...] = field(default=())
 
 
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Whether two spans share at least half of the shorter one: a passage holds the
-    decisive sentence, or the sentence the passage."""
-    inter = min(a[1], b[1]) - max(a[0], b[0])
-    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+#: Whether two spans share at least half of the shorter one (a passage holds the decisive
+#: sentence, or the sentence the passage): the measure of "the same place" that search
+#: uses to keep its places distinct.
+overlaps = same_place
 
 
 # ---------------------------------------------------------------------------------------

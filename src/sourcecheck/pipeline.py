@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -42,6 +42,7 @@ from sourcecheck.retrieve import (
     search,
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
+from sourcecheck.scorecache import ScoreKey
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 from sourcecheck.worthiness import WorthinessModel, default_worthiness
 
@@ -50,8 +51,6 @@ from sourcecheck.worthiness import WorthinessModel, default_worthiness
 Progress = Callable[[str, int, int], None]
 DocInput = str | os.PathLike[str] | Document
 
-
-ScoreKey = tuple[str, bytes, bytes]
 #: on_verdict(position, verdict): called as each claim is decided, in claim order.
 VerdictSink = Callable[[int, Verdict], None]
 #: trace(evidence, verdict): what one claim's decision read, and what it decided.
@@ -147,9 +146,7 @@ def _unique_ids(sources: list[Document], article: Document) -> list[Document]:
     seen = {article.id}
     out = []
     for doc in sources:
-        new_id, n = doc.id, 2
-        while new_id in seen:
-            new_id, n = f"{doc.id}-{n}", n + 1
+        new_id = _free_id(doc.id, seen) if doc.id in seen else doc.id
         seen.add(new_id)
         out.append(doc if new_id == doc.id else replace(doc, id=new_id))
     return out
@@ -240,7 +237,7 @@ def check_documents(
     skipped = [s for s in claim_set.skipped if options.check_comments or s.origin == "article"]
     worthiness = None if options.all_sentences else default_worthiness()
     if worthiness is not None:
-        claims, unworthy = _worthy(claims, article, worthiness, embedder)
+        claims, unworthy = _worthy(claims, worthiness, embedder)
         rank = {"article": -1} | {c.id: i for i, c in enumerate(article.comments)}
         skipped = sorted([*skipped, *unworthy], key=lambda s: (rank.get(s.origin, 0), s.start))
     timings["claims"] = time.perf_counter() - t
@@ -322,7 +319,7 @@ def check_documents(
 
 
 def _worthy(
-    claims: Sequence[Claim], article: Document, model: WorthinessModel, embedder: Embedder
+    claims: Sequence[Claim], model: WorthinessModel, embedder: Embedder
 ) -> tuple[list[Claim], list[Skipped]]:
     """Claims the check-worthiness model keeps, and the others as skipped sentences with
     their probability. A claim citing or quoting a source is always kept."""
@@ -345,7 +342,8 @@ def _worthy(
     return kept, dropped
 
 
-def _free_id(doc_id: str, taken: dict[str, Document]) -> str:
+def _free_id(doc_id: str, taken: Container[str]) -> str:
+    """``doc_id`` with the first free suffix: ``-2``, ``-3``, ..."""
     n = 2
     while f"{doc_id}-{n}" in taken:
         n += 1

@@ -361,13 +361,16 @@ def search(
     ]
 
 
+def same_place(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two spans of one text share at least half of the shorter one: a sentence
+    and the window around it, or a passage and the sentence it holds."""
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter > 0 and inter >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
 def _same_place(index: SourceIndex, a: int, b: int) -> bool:
-    """Two passages of one document sharing at least half of the shorter one."""
     pa, pb = index.passages[a], index.passages[b]
-    if pa.doc_id != pb.doc_id:
-        return False
-    inter = min(pa.end, pb.end) - max(pa.start, pb.start)
-    return inter > 0 and inter >= 0.5 * min(pa.end - pa.start, pb.end - pb.start)
+    return pa.doc_id == pb.doc_id and same_place((pa.start, pa.end), (pb.start, pb.end))
 
 
 def _ranks(scores: npt.NDArray[np.floating]) -> npt.NDArray[np.float64]:

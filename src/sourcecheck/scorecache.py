@@ -1,34 +1,50 @@
-"""The persistent layers under the caches: where they live, and the score store.
-
-Everything sourcecheck caches across runs lives under one directory,
-``$SOURCECHECK_CACHE_DIR`` (default ``$XDG_CACHE_HOME/sourcecheck`` or
-``~/.cache/sourcecheck``); ``SOURCECHECK_CACHE_DIR=none`` (or ``--no-cache``) turns all of
-it off: ``embeddings.sqlite`` (passage and query vectors), ``scores.sqlite`` (verifier
-scores by model, claim and passage) and ``corpora/`` (corpus indexes)."""
+"""The score store under :class:`~sourcecheck.pipeline.ScoreCache`: verifier scores by
+model, claim hash and passage hash, in ``scores.sqlite`` in the cache directory
+(:func:`sourcecheck.config.cache_dir`, beside ``embeddings.sqlite`` and ``corpora/``).
+The service keeps the same ``scores`` table in its own database and reads and writes it
+with :func:`select_scores` and :func:`insert_scores`."""
 
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from sourcecheck.config import cache_dir
 from sourcecheck.score import PairScore
 
 log = logging.getLogger("sourcecheck")
+#: (model, claim hash, passage hash).
 ScoreKey = tuple[str, bytes, bytes]
 
 
-def cache_dir() -> Path | None:
-    """The cache directory the environment asks for, or None when caching is off."""
-    where = os.environ.get("SOURCECHECK_CACHE_DIR")
-    if where is not None and where.strip().lower() in ("", "none", "off"):
-        return None
-    if where:
-        return Path(where)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sourcecheck"
+#: The ``scores`` table, as both stores create it.
+SCORES_TABLE = (
+    "CREATE TABLE IF NOT EXISTS scores (model TEXT, claim_hash BLOB, passage_hash BLOB,"
+    " support REAL, contradiction REAL, truncated INTEGER,"
+    " PRIMARY KEY (model, claim_hash, passage_hash))"
+)
+
+
+def select_scores(db: sqlite3.Connection, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
+    out: dict[ScoreKey, PairScore] = {}
+    for key in keys:
+        row = db.execute(
+            "SELECT support, contradiction, truncated FROM scores "
+            "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
+            key,
+        ).fetchone()
+        if row is not None:
+            out[key] = PairScore(row[0], row[1], bool(row[2]))
+    return out
+
+
+def insert_scores(db: sqlite3.Connection, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
+    """Within the caller's transaction."""
+    rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
+    db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 class ScoreStore:
@@ -41,31 +57,17 @@ class ScoreStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS scores (model TEXT, claim_hash BLOB, passage_hash BLOB,"
-            " support REAL, contradiction REAL, truncated INTEGER,"
-            " PRIMARY KEY (model, claim_hash, passage_hash))"
-        )
+        self._db.execute(SCORES_TABLE)
         self._lock = threading.Lock()
 
     def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
-        out: dict[ScoreKey, PairScore] = {}
         with self._lock:
-            for key in keys:
-                row = self._db.execute(
-                    "SELECT support, contradiction, truncated FROM scores "
-                    "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
-                    key,
-                ).fetchone()
-                if row is not None:
-                    out[key] = PairScore(row[0], row[1], bool(row[2]))
-        return out
+            return select_scores(self._db, keys)
 
     def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
-        rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+            insert_scores(self._db, items)
             self._db.execute("COMMIT")
 
     def count(self) -> int:

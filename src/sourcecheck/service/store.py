@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sourcecheck.errors import SourcecheckError
-from sourcecheck.pipeline import ScoreKey
 from sourcecheck.score import PairScore
+from sourcecheck.scorecache import ScoreKey, insert_scores, select_scores
 
 Status = Literal["queued", "running", "done", "failed"]
 STATUSES: tuple[Status, ...] = ("queued", "running", "done", "failed")
@@ -355,22 +355,12 @@ class Store:
 
     # -- the score cache (sourcecheck.pipeline.ScoreStore) ----------------------------
     def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
-        out: dict[ScoreKey, PairScore] = {}
         with self._lock:
-            for key in keys:
-                row = self._db.execute(
-                    "SELECT support, contradiction, truncated FROM scores "
-                    "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
-                    key,
-                ).fetchone()
-                if row is not None:
-                    out[key] = PairScore(row[0], row[1], bool(row[2]))
-        return out
+            return select_scores(self._db, keys)
 
     def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
-        rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
         with self._tx() as db:
-            db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
+            insert_scores(db, items)
 
     def score_count(self) -> int:
         with self._lock:
