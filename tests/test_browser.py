@@ -145,6 +145,35 @@ def test_upload_progress_report_filter_and_evidence(server: str) -> None:
             claim.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "browser-report.png"), full_page=False)
 
+            # The thread: the comments nested as on the page, each with a stance badge; a
+            # reply sits inside its parent, and a stance that answers a claim links to it.
+            thread = report.locator("section#thread")
+            thread.scroll_into_view_if_needed()
+            assert thread.is_visible()
+            comments = thread.locator("li.comment")
+            assert comments.count() == 4
+            assert thread.locator("li.comment li.comment").count() >= 1
+            for i in range(comments.count()):
+                assert comments.nth(i).locator(".stance").first.inner_text().strip()
+            linked = thread.locator(".stance a[href^='#claim-']")
+            if linked.count():
+                href = linked.first.get_attribute("href")
+                linked.first.click()
+                assert report.locator(f"article{href}").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "browser-thread.png"), full_page=False)
+
+            # "Disputed claims" keeps exactly the claims a comment disputes (the chip's count).
+            chip = report.locator("button[data-filter=disputed]")
+            disputed = int(chip.locator(".n").inner_text())
+            chip.click()
+            visible = report.locator("article.claim:visible")
+            assert visible.count() == disputed
+            for i in range(visible.count()):
+                assert visible.nth(i).get_attribute("data-disputed") == "yes"
+                assert "disputed by" in visible.nth(i).inner_text()
+            report.locator("button[data-filter=all]").click()
+            assert report.locator("article.claim:visible").count() == total
+
             # The past-checks table lists the check as done.
             assert "done" in page.inner_text("#history-table")
             assert not errors, errors

@@ -80,7 +80,7 @@ def test_fixture_offsets_hold(report: Report) -> None:
 # -- JSON ------------------------------------------------------------------------------------
 
 TOP_KEYS = {"schema", "created", "tool", "article", "sources", "summary", "claims", "skipped",
-            "options", "models", "timings", "comments"}
+            "options", "models", "timings", "comments", "stances", "discussion"}
 SOURCE_KEYS = {"id", "path", "media_type", "language", "pages", "sha256", "title", "characters",
                "warnings"}
 CLAIM_KEYS = {"id", "text", "origin", "start", "end", "language", "verdict", "score",

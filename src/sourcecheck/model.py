@@ -300,6 +300,29 @@ class Verdict:
     parts: tuple[PartResult, ...] = ()
 
 
+StanceLabel = Literal["agrees", "disputes", "asks", "comments"]
+LinkKind = Literal["quote", "numbers", "text", "reply", "none"]
+
+
+@dataclass(frozen=True)
+class Stance:
+    """What one comment of the thread answers, and how (:mod:`sourcecheck.thread`)."""
+
+    comment: str
+    stance: StanceLabel
+    #: The article claim (``target_kind == "claim"``) or the comment it answers; None
+    #: where it answers nothing in particular.
+    target: str | None = None
+    target_kind: Literal["claim", "comment"] | None = None
+    #: How strongly the reading that decided gives this stance: the verifier's calibrated
+    #: probability (support for ``agrees``, contradiction for ``disputes``) or the wording
+    #: cue's share (:func:`sourcecheck.thread.stance_cues`, not calibrated), the larger.
+    confidence: float | None = None
+    #: How the target was found: ``quote``, ``numbers``, ``text``, ``reply`` or ``none``.
+    link: LinkKind = "none"
+    link_score: float = 0.0
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     id: str
@@ -327,6 +350,8 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)
     #: The article's comment thread, so a reader sees who made each comment's claims.
     comments: tuple[Comment, ...] = ()
+    #: Each comment's stance toward the claim or comment it answers.
+    stances: tuple[Stance, ...] = ()
 
 
 REPORT_SCHEMA = "sourcecheck/report/v1"

@@ -31,6 +31,7 @@ from sourcecheck.model import (
     Report,
     Skipped,
     SourceInfo,
+    Stance,
     Verdict,
 )
 from sourcecheck.retrieve import (
@@ -43,6 +44,7 @@ from sourcecheck.retrieve import (
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
 from sourcecheck.scorecache import ScoreKey
+from sourcecheck.thread import THREAD_RULES, analyse_thread
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 from sourcecheck.worthiness import WorthinessModel, default_worthiness
 
@@ -284,6 +286,12 @@ def check_documents(
         if progress:
             progress("check", i + 1, len(claims))
     timings["checks"] = time.perf_counter() - t
+
+    stances: tuple[Stance, ...] = ()
+    if options.check_comments and article.comments:
+        t = time.perf_counter()
+        stances = analyse_thread(claims, article.comments, scorer, embedder)
+        timings["thread"] = time.perf_counter() - t
     timings = {k: round(v, 3) for k, v in timings.items()}
 
     return Report(
@@ -312,9 +320,11 @@ def check_documents(
             },
             # Claim–passage pairs the verifier read (or the cache answered) for this report.
             "verifier_pairs": sum(len(p.candidates) * len(p.texts) for p in plans),
+            "thread": THREAD_RULES if stances else None,
         },
         timings=timings,
         comments=article.comments if options.check_comments else (),
+        stances=stances,
     )
 
 

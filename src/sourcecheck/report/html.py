@@ -36,9 +36,11 @@ from sourcecheck.report.markdown import (
     origin_text,
     quote_status_text,
     ranked_evidence,
+    stance_text,
     status_icon,
     verdict_words,
 )
+from sourcecheck.thread import ClaimDiscussion, discussion, thread_rows
 
 # -- highlighting ----------------------------------------------------------------------------
 
@@ -356,6 +358,53 @@ class ClaimView:
     quotes: list[CheckView]
     numbers: list[CheckView]
     links: list[tuple[str, str]] = field(default_factory=list)
+    #: What the comment thread says of the claim ("c6 is disputed by comment c7 ...").
+    thread: str | None = None
+    disputed: bool = False
+
+
+@dataclass
+class CommentView:
+    id: str
+    author: str
+    time: str
+    lang: str
+    text: str
+    stance: str
+    stance_css: str
+    #: The claim card the stance points at ("#claim-3"), or a comment ("#comment-c2").
+    target_href: str | None
+    own: list[tuple[str, str, str, str]]  # (claim id, verdict css, words, "#claim-N")
+    children: list[CommentView] = field(default_factory=list)
+
+
+def _thread_views(report: Report, anchors: dict[str, str]) -> list[CommentView]:
+    """The comments as a tree of views, in page order."""
+    roots: list[CommentView] = []
+    views: dict[str, CommentView] = {}
+    for row in thread_rows(report.comments, report.stances, report.verdicts):
+        c, st = row.comment, row.stance
+        href = None
+        if st is not None and st.target:
+            href = anchors.get(st.target) if st.target_kind == "claim" else f"#comment-{st.target}"
+        view = CommentView(
+            id=c.id,
+            author=c.author or "",
+            time=c.time or "",
+            lang=_lang(c.language),
+            text=c.text,
+            stance=stance_text(st),
+            stance_css=st.stance if st else "none",
+            target_href=href,
+            own=[
+                (v.claim.id, v.label, verdict_words(v.label), anchors.get(v.claim.id, ""))
+                for v in row.verdicts
+            ],
+        )
+        views[c.id] = view
+        parent = views.get(c.parent or "") if row.depth else None
+        (parent.children if parent is not None else roots).append(view)
+    return roots
 
 
 EVIDENCE_LABELS = {
@@ -399,7 +448,11 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
 
 
 def _claim_view(
-    i: int, v: Verdict, sources: dict[str, SourceInfo], comments: Sequence[Comment] = ()
+    i: int,
+    v: Verdict,
+    sources: dict[str, SourceInfo],
+    comments: Sequence[Comment] = (),
+    talk: ClaimDiscussion | None = None,
 ) -> ClaimView:
     claim = v.claim
     verdict = v.label if v.label in VERDICTS else "unknown"
@@ -432,6 +485,8 @@ def _claim_view(
             for n in v.numbers
         ],
         links=[(c.raw, url) for c in claim.citations if (url := safe_url(c.target))],
+        thread=talk.sentence({c.id: c.author for c in comments}) if talk else None,
+        disputed=bool(talk and talk.disputed_by),
     )
 
 
@@ -460,7 +515,12 @@ def _pretty(value: object) -> str:
 def report_to_html(report: Report) -> str:
     """The report as a complete, self-contained HTML page."""
     sources = {s.id: s for s in report.sources}
-    claims = [_claim_view(i, v, sources, report.comments) for i, v in enumerate(report.verdicts, 1)]
+    talk = discussion(report.verdicts, report.stances)
+    claims = [
+        _claim_view(i, v, sources, report.comments, talk.get(v.claim.id))
+        for i, v in enumerate(report.verdicts, 1)
+    ]
+    anchors = {v.claim.id: f"#claim-{i}" for i, v in enumerate(report.verdicts, 1)}
     env = _environment()
     script = env.get_template("_script.html").render()
     counts = verdict_counts(report)
@@ -476,6 +536,9 @@ def report_to_html(report: Report) -> str:
         citations=citation_counts(report),
         citation_problems=sum(c.citation_problem for c in claims),
         from_comments=sum(c.from_comment for c in claims),
+        disputed=sum(c.disputed for c in claims),
+        thread=_thread_views(report, anchors),
+        analysed=bool(report.stances),
         claims=claims,
         skipped=[(s, origin_text(s.origin, report.comments)) for s in report.skipped],
         options=[(str(k), _pretty(v)) for k, v in report.options.items()],

@@ -25,6 +25,7 @@ from sourcecheck.model import (
     Claim,
     Comment,
     Evidence,
+    LinkKind,
     Locator,
     NumberMention,
     NumberResult,
@@ -36,9 +37,12 @@ from sourcecheck.model import (
     Report,
     Skipped,
     SourceInfo,
+    Stance,
+    StanceLabel,
     Verdict,
     VerdictLabel,
 )
+from sourcecheck.thread import discussion
 
 TOOL_NAME = "sourcecheck"
 SCORE_DIGITS = 4
@@ -254,6 +258,31 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             }
             for c in report.comments
         ],
+        # Each comment's stance toward what it answers, and per article claim who
+        # disputes or backs it and which side the sources take (sourcecheck.thread).
+        "stances": [
+            {
+                "comment": st.comment,
+                "stance": st.stance,
+                "target": st.target,
+                "target_kind": st.target_kind,
+                "confidence": st.confidence,
+                "link": st.link,
+                "link_score": _round(st.link_score),
+            }
+            for st in report.stances
+        ],
+        "discussion": [
+            {
+                "claim": d.claim,
+                "disputed_by": list(d.disputed_by),
+                "backed_by": list(d.backed_by),
+                "asked_by": list(d.asked_by),
+                "sources_side": d.sources_side,
+                "text": d.sentence({c.id: c.author for c in report.comments}),
+            }
+            for d in discussion(report.verdicts, report.stances).values()
+        ],
     }
 
 
@@ -311,6 +340,27 @@ def _objects(d: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, An
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         raise _BadField(f"{where}.{key} should be a list of objects")
     return items
+
+
+def _stance_from_dict(d: Mapping[str, Any], where: str) -> Stance:
+    kind = _opt(d, "target_kind", str, where)
+    if kind not in (None, "claim", "comment"):
+        raise _BadField(f"{where}.target_kind is {kind!r}; expected claim or comment")
+    confidence = d.get("confidence")
+    if confidence is not None and not isinstance(confidence, int | float):
+        raise _BadField(f"{where}.confidence should be a number")
+    score = d.get("link_score", 0.0)
+    if not isinstance(score, int | float):
+        raise _BadField(f"{where}.link_score should be a number")
+    return Stance(
+        comment=_field(d, "comment", str, where),
+        stance=cast(StanceLabel, _choice(d, "stance", get_args(StanceLabel), where)),
+        target=_opt(d, "target", str, where),
+        target_kind=cast(Literal["claim", "comment"] | None, kind),
+        confidence=None if confidence is None else float(confidence),
+        link=cast(LinkKind, _choice(d, "link", get_args(LinkKind), where)),
+        link_score=float(score),
+    )
 
 
 def _source_from_dict(d: Mapping[str, Any], where: str) -> SourceInfo:
@@ -520,6 +570,10 @@ def report_from_dict(data: Mapping[str, Any], *, path: str = "<report>") -> Repo
                     language=c.get("language"),
                 )
                 for i, c in enumerate(_objects(data, "comments", "report"))
+            ),
+            stances=tuple(
+                _stance_from_dict(st, f"report.stances[{i}]")
+                for i, st in enumerate(_objects(data, "stances", "report"))
             ),
         )
     except _BadField as exc:

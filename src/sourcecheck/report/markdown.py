@@ -21,9 +21,11 @@ from sourcecheck.model import (
     NumberResult,
     QuoteResult,
     Report,
+    Stance,
     Verdict,
 )
 from sourcecheck.report.jsonreport import citation_counts, verdict_counts
+from sourcecheck.thread import ClaimDiscussion, discussion, thread_rows
 
 # -- shared words ----------------------------------------------------------------------------
 
@@ -237,7 +239,12 @@ def _bullets(title: str, items: Iterable[str]) -> list[str]:
     return [f"**{title}:**", "", *rows, ""] if rows else []
 
 
-def _claim(index: int, verdict: Verdict, comments: Sequence[Comment] = ()) -> list[str]:
+def _claim(
+    index: int,
+    verdict: Verdict,
+    comments: Sequence[Comment] = (),
+    talk: ClaimDiscussion | None = None,
+) -> list[str]:
     claim = verdict.claim
     out = [
         f"### {index}. {verdict_label(verdict.label)} · score {fmt_score(verdict.score)}"
@@ -258,6 +265,9 @@ def _claim(index: int, verdict: Verdict, comments: Sequence[Comment] = ()) -> li
     out += [f"**Citation:** {md_escape(cite.strip())}", ""]
     if verdict.reason:
         out += [f"**Why:** {md_escape(verdict.reason)}", ""]
+    if talk is not None:
+        authors = {c.id: c.author for c in comments}
+        out += [f"**Thread:** {md_escape(talk.sentence(authors))}", ""]
     evidence = ranked_evidence(verdict)
     if evidence:
         top = evidence[0]
@@ -295,6 +305,39 @@ def _claim(index: int, verdict: Verdict, comments: Sequence[Comment] = ()) -> li
     return out
 
 
+STANCE_TEXT = {
+    "agrees": "agrees with",
+    "disputes": "disputes",
+    "asks": "asks about",
+    "comments": "comments on",
+}
+
+
+def stance_text(stance: Stance | None) -> str:
+    """``"disputes claim c3"``, ``"agrees with comment c2"``, ``"comments"``."""
+    if stance is None:
+        return "not analysed"
+    if stance.target is None:
+        return "asks" if stance.stance == "asks" else "comments"
+    return f"{STANCE_TEXT[stance.stance]} {stance.target_kind} {stance.target}"
+
+
+def _thread(report: Report) -> list[str]:
+    """The comments nested as on the page, each with its stance and its own verdicts."""
+    out = []
+    for row in thread_rows(report.comments, report.stances, report.verdicts):
+        c = row.comment
+        who = f" ({md_escape(c.author)})" if c.author else ""
+        own = "; ".join(f"{md_escape(v.claim.id)} {verdict_label(v.label)}" for v in row.verdicts)
+        out.append(
+            "  " * row.depth
+            + f"- **{md_escape(c.id)}**{who} · {md_escape(stance_text(row.stance))}"
+            + (f" · its claims: {own}" if own else "")
+            + f": {md_escape(_shorten(c.text, 200))}"
+        )
+    return out
+
+
 def _shorten(text: str, limit: int) -> str:
     text = _SPACE.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -324,8 +367,11 @@ def report_to_markdown(report: Report) -> str:
     ]
     if not report.verdicts:
         out += ["No checkable claims were found.", ""]
+    talk = discussion(report.verdicts, report.stances)
     for i, verdict in enumerate(report.verdicts, 1):
-        out += _claim(i, verdict, report.comments)
+        out += _claim(i, verdict, report.comments, talk.get(verdict.claim.id))
+    if report.comments:
+        out += ["## Thread", "", *_thread(report), ""]
     if report.skipped:
         out += ["## Skipped sentences", ""]
         for s in report.skipped:
