@@ -32,6 +32,7 @@ from sourcecheck.model import (
     Report,
     Skipped,
     SourceInfo,
+    Stance,
     Verdict,
     VerdictLabel,
 )
@@ -546,4 +547,8 @@ def hostile_report() -> Report:
         options={"title": _ALL, ATTR: SCRIPT},
         models={"scorer": _ALL},
         comments=(Comment(id=ATTR, text=_ALL, author=_ALL, time=_ALL, parent=ATTR),),
+        stances=(
+            Stance(ATTR, "disputes", verdicts[0].claim.id, "claim", 0.5, "text", 0.9),
+            Stance(ATTR, "asks", ATTR, "comment", 0.4, "reply", 0.1),
+        ),
     )

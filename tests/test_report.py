@@ -376,7 +376,7 @@ def test_html_escapes_every_payload(hostile: Report) -> None:
                "h2", "section", "table", "thead", "tbody", "tr", "th", "td", "strong", "br",
                "span", "a", "nav", "button", "main", "article", "ul", "li", "mark", "figure",
                "figcaption", "blockquote", "details", "summary", "footer", "dl", "dt", "dd",
-               "script"}
+               "script", "ol"}
     for tag, attrs in parsed.tags:
         assert tag in allowed, tag
         for name, value in attrs.items():
@@ -385,7 +385,7 @@ def test_html_escapes_every_payload(hostile: Report) -> None:
                             "aria-pressed", "aria-hidden", "aria-label", "aria-labelledby",
                             "role", "scope", "charset", "name", "content", "http-equiv",
                             "data-filter", "data-value", "data-verdict", "data-citation",
-                            "data-origin"}, (tag, name)
+                            "data-origin", "data-disputed", "data-stance"}, (tag, name)
             if name == "href":
                 assert value is not None
                 assert value.startswith(("#", "https://", "http://")), value

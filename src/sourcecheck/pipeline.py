@@ -290,7 +290,14 @@ def check_documents(
     stances: tuple[Stance, ...] = ()
     if options.check_comments and article.comments:
         t = time.perf_counter()
-        stances = analyse_thread(claims, article.comments, scorer, embedder)
+        cache = score_cache or _cache
+        stances = analyse_thread(
+            claims,
+            article.comments,
+            scorer,
+            embedder,
+            score=lambda pairs: cache.score(scorer, pairs, options.batch_size),
+        )
         timings["thread"] = time.perf_counter() - t
     timings = {k: round(v, 3) for k, v in timings.items()}
 

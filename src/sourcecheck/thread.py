@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -37,7 +37,7 @@ from sourcecheck.embed import Embedder
 from sourcecheck.lang import detect_language
 from sourcecheck.model import Claim, Comment, LinkKind, Stance, StanceLabel, Verdict
 from sourcecheck.numbers import find_numbers
-from sourcecheck.score.base import Pair, Scorer
+from sourcecheck.score.base import Pair, PairScore, Scorer
 from sourcecheck.segment import split_sentences
 
 #: The version of the linking and stance rules, recorded in the report (``models.thread``).
@@ -270,14 +270,19 @@ def _question_shape(text: str, language: str | None) -> tuple[bool, float]:
     return last.endswith("?"), asked / max(1, sum(words))
 
 
+ScoreFn = Callable[[Sequence[Pair]], list[PairScore]]
+
+
 def stance_features(
     claims: Sequence[Claim],
     comments: Sequence[Comment],
     scorer: Scorer,
     embedder: Embedder,
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
+    score: ScoreFn | None = None,
 ) -> list[StanceFeatures]:
-    """Each comment's target and the readings its stance is decided from."""
+    """Each comment's target and the readings its stance is decided from. ``score``
+    scores pairs in place of ``scorer.score_batch`` (the pipeline passes its score cache)."""
     if not comments:
         return []
     cues = stance_cues(comments, embedder, th)
@@ -298,7 +303,7 @@ def stance_features(
             pairs.append(Pair(target.text, comment.text, target.language, langs[comment.id]))
             pairs.append(Pair(comment.text, target.text, langs[comment.id], target.language))
             order.append(comment.id)
-    scores = scorer.score_batch(pairs) if pairs else []
+    scores = (score or scorer.score_batch)(pairs) if pairs else []
     scored = {cid: (scores[2 * k], scores[2 * k + 1]) for k, cid in enumerate(order)}
     out = []
     for comment, cue in zip(comments, cues, strict=True):
@@ -377,10 +382,11 @@ def analyse_thread(
     scorer: Scorer,
     embedder: Embedder,
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
+    score: ScoreFn | None = None,
 ) -> tuple[Stance, ...]:
     """A stance for every comment, in thread order. ``claims``: the article's checked
     claims (comment claims are not targets: a comment answers the article or a comment)."""
-    features = stance_features(claims, comments, scorer, embedder, th)
+    features = stance_features(claims, comments, scorer, embedder, th, score)
     return tuple(decide_stance(f, th) for f in features)
 
 
