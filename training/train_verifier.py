@@ -840,8 +840,8 @@ def export(args: argparse.Namespace) -> None:
     pack_record = json.loads((args.pack / "record.json").read_text())
     meta = {
         "name": "sourcecheck.verifier",
-        "version": "1",
-        "model_id": "sourcecheck-verifier-v1",
+        "version": "1",  # the file format's version, not the model's
+        "model_id": f"sourcecheck-verifier-v{args.model_version}",
         "labels": list(LABELS),
         "max_length": args.max_len,
         "pair_order": ["passage", "claim"],
@@ -857,6 +857,7 @@ def export(args: argparse.Namespace) -> None:
                 "train_jsonl_sha256": data_record.get("train_jsonl_sha256"),
                 "heldout_jsonl_sha256": data_record.get("heldout_jsonl_sha256"),
                 "never_read_for_training": data_record["never_read_for_training"],
+                **{k: data_record[k] for k in ("second_round",) if k in data_record},
             },
             "base": {
                 k: pack_record[k]
@@ -1039,6 +1040,19 @@ def run_all(args: argparse.Namespace) -> None:
         step("prune_vocab.py", pack, "--texts", data / "train.jsonl", data / "heldout.jsonl",
              "--exclude-source", "xl_django")  # fmt: skip
     args.data, args.pack, args.run = data, pack, work / "run"
+    if args.second_round is not None:
+        # v2: the first-round model (``--second-round DIR``, e.g. v1 from git history, or
+        # one this recipe built with --model-version 1) trained on contrast_data.py's
+        # cross-language and contrastive pairs plus a replay share of the first round's.
+        data2 = work / "data2"
+        if not (data2 / "record.json").exists():
+            step("contrast_data.py", data2, "--base", data)
+        args.data, args.run, args.init_from = data2, work / "run2", args.second_round
+        args.model_version = max(args.model_version, 2)
+        train(args)
+        export(args)
+        step("fit_stack.py", "--data", data2, "--out", args.dest, "--model", args.dest)
+        return
     if args.distill_layers:
         # A smaller student distilled from a 12-layer teacher: the teacher is
         # ``--teacher`` (an exported model directory, e.g. the shipped one) or, without
@@ -1109,6 +1123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--save-every", type=int, default=100)
         p.add_argument("--print-every", type=int, default=50)
         p.add_argument("--dest", type=Path, default=DEFAULT_DEST)
+        p.add_argument(
+            "--model-version",
+            type=int,
+            default=1,
+            help="the exported model's version (model_id sourcecheck-verifier-vN); the "
+            "shipped v1 is the first round alone, v2 the warm-started second round",
+        )
 
     p_all = sub.add_parser("all", help="rebuild the shipped model from scratch")
     common(p_all)
@@ -1145,6 +1166,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="with --distill-layers: the student also learns the teacher's logits on up to "
         "N windows of the whole document per summary sentence / WiCE claim (unlabelled)",
+    )
+    p_all.add_argument(
+        "--second-round",
+        type=Path,
+        default=None,
+        help="an exported first-round model (v1) to warm-start from: train on "
+        "contrast_data.py's pairs plus a replay share of the first round's (the v2 recipe: "
+        "--lr 3e-5 --head-lr 1e-4)",
     )
     p_all.add_argument("--student-epochs", type=float, default=0.0)
     p_all.add_argument(

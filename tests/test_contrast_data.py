@@ -1,0 +1,63 @@
+"""The second verifier round's pairs (training/contrast_data.py): nothing the verdict
+benchmark or the judge reads is trained on, and the cross-language pairs are what they
+say they are. Needs ../shared/eval (skipped where it is not)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT, load_script
+
+
+@pytest.fixture(scope="module")
+def cd() -> ModuleType:
+    sys.path.insert(0, str(ROOT / "training"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    module = load_script("training/contrast_data.py", "contrast_data_under_test")
+    if not (module.EVAL / "ntrex128" / "DOCUMENT_IDS.tsv").is_file():
+        pytest.skip("../shared/eval is not here")
+    return module
+
+
+def test_ntrex_pairs_never_use_the_benchmark_or_judge_documents(cd: ModuleType) -> None:
+    pairs = cd.ntrex_pairs(4, 0.15, random.Random(1))
+    bench, train = cd.ntrex_split()
+    used = {p.group.removeprefix("ntrex:") for p in pairs}
+    assert used
+    assert not used & {d for d, _ in bench}
+    assert not used & {d for d, _ in train[: cd.JUDGE_NTREX_DOCS]}
+    _, texts = cd._ntrex_lines()
+    english = set(texts["en"])
+    for p in pairs:
+        if p.source == "xl_ntrex" and p.language == "en":
+            # an English sentence (or its first clause) against a window in another language
+            assert p.label == 0
+            assert p.passage not in english
+        if p.source.startswith("xl_ntrex_") and p.source != "xl_ntrex_other":
+            assert p.label == 2
+            assert p.claim.strip() not in english  # edited, not the sentence as written
+
+
+def test_vitaminc_pairs_leave_out_the_benchmark_cases(cd: ModuleType) -> None:
+    pairs = cd.vitaminc_pairs(500, random.Random(1))
+    banned = cd._vitaminc_bench_cases()
+    assert banned and pairs
+    assert not {p.group.removeprefix("vitaminc:") for p in pairs} & banned
+    assert {p.label for p in pairs} == {0, 1, 2}
+
+
+def test_fm2_pairs_leave_out_the_judges_claims(cd: ModuleType) -> None:
+    import json
+
+    items = []
+    for split in ("dev", "test"):
+        path = cd.EVAL / "fm2" / f"{split}.jsonl"
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    judged = {it["id"] for it in random.Random(cd.JUDGE_SEED).sample(items, cd.JUDGE_FM2)}
+    pairs = cd.fm2_pairs(random.Random(1))
+    assert pairs
+    assert not {p.group.removeprefix("fm2:") for p in pairs} & judged
