@@ -136,3 +136,24 @@ def test_all_sentences_checks_what_the_model_would_skip() -> None:
     assert len(rules_skipped & set(POST_OPINIONS)) == 1
     assert report.models["worthiness"] is None
     assert not any(s.reason.startswith("not check-worthy") for s in report.skipped)
+
+
+def test_a_bad_model_file_is_a_one_line_model_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from sourcecheck.errors import ModelError
+    from sourcecheck.worthiness import load_worthiness
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"broken\.json: not a check-worthiness model"):
+        load_worthiness(str(broken))
+    other = tmp_path / "other.json"
+    data = {"model_id": "x", "embedder": "some-other-embedder", "weights": [0.0],
+            "bias": 0.0, "threshold": 0.5}  # fmt: skip
+    other.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelError, match="trained on some-other-embedder"):
+        load_worthiness(str(other))
+    with pytest.raises(ModelError, match="missing field"):
+        other.write_text(json.dumps({"embedder": "e"}), encoding="utf-8")
+        load_worthiness(str(other))

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder
+from sourcecheck.errors import ModelError
 
 EXTRA_FEATURES = ("has_digit", "log_words", "question")
 _WORD = re.compile(r"\w+")
@@ -74,24 +75,32 @@ class WorthinessModel:
 
 
 def load_worthiness(path: str | None = None) -> WorthinessModel:
-    if path is None:
-        text = resources.files("sourcecheck").joinpath("data/worthiness.json").read_text("utf-8")
-    else:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    data = json.loads(text)
-    weights = np.asarray(data["weights"], dtype=np.float64)
-    if data["embedder"] != EMBED_MODEL_ID:
-        raise ValueError(
-            f"check-worthiness model was trained on {data['embedder']}, not {EMBED_MODEL_ID}"
+    where = path or "sourcecheck/data/worthiness.json"
+    try:
+        if path is None:
+            res = resources.files("sourcecheck").joinpath("data/worthiness.json")
+            text = res.read_text("utf-8")
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        data = json.loads(text)
+        weights = np.asarray(data["weights"], dtype=np.float64)
+        model = WorthinessModel(
+            model_id=str(data["model_id"]),
+            embedder=str(data["embedder"]),
+            weights=weights,
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
         )
-    return WorthinessModel(
-        model_id=str(data["model_id"]),
-        embedder=str(data["embedder"]),
-        weights=weights,
-        bias=float(data["bias"]),
-        threshold=float(data["threshold"]),
-    )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise ModelError(f"{where}: not a check-worthiness model ({problem})") from None
+    if model.embedder != EMBED_MODEL_ID:
+        raise ModelError(
+            f"{where}: the check-worthiness model was trained on {model.embedder}, "
+            f"not on {EMBED_MODEL_ID}"
+        )
+    return model
 
 
 @lru_cache(maxsize=1)
