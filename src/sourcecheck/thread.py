@@ -46,8 +46,10 @@ THREAD_RULES = "thread-v1"
 
 @dataclass(frozen=True)
 class ThreadThresholds:
-    """The numbers the rules use. Chosen on the development threads of the stance set
-    (``benchmarks/stance.py --split dev``), never on its test threads."""
+    """The numbers the rules use. The stance thresholds (``disputes``, ``agrees``,
+    ``cue``, ``question_share``) were chosen by a grid search on the 7 development threads
+    of the stance set (``benchmarks/stance.py --split dev``), never on its test threads;
+    the linking numbers were set before any measurement and not tuned."""
 
     #: A comment's best claim must stand out from the article by this much (cosine to the
     #: claim minus the comment's mean cosine to all the article's claims) to be linked to
