@@ -233,13 +233,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.split != "all":
         threads = [t for t in threads if (t["id"] in DEV) == (args.split == "dev")]
     rows, seconds = evaluate(threads, args.model)
+    overall = summarise(rows)
     result: dict[str, Any] = {
         "split": args.split,
         "threads": len(threads),
         "seconds": seconds,
-        "all": summarise(rows),
+        "all": overall,
         "by": {
-            "all": summarise(rows),
+            "all": overall,
             **{
                 lang: summarise([r for r in rows if r["language"] == lang])
                 for lang in sorted({r["language"] for r in rows})

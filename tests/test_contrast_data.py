@@ -29,7 +29,7 @@ def test_ntrex_pairs_never_use_the_benchmark_or_judge_documents(cd: ModuleType) 
     used = {p.group.removeprefix("ntrex:") for p in pairs}
     assert used
     assert not used & {d for d, _ in bench}
-    assert not used & {d for d, _ in train[: cd.JUDGE_NTREX_DOCS]}
+    assert not used & {d for d, _ in train[: cd.NTREX_DOCS]}
     _, texts = cd._ntrex_lines()
     english = set(texts["en"])
     for p in pairs:
@@ -51,13 +51,8 @@ def test_vitaminc_pairs_leave_out_the_benchmark_cases(cd: ModuleType) -> None:
 
 
 def test_fm2_pairs_leave_out_the_judges_claims(cd: ModuleType) -> None:
-    import json
-
-    items = []
-    for split in ("dev", "test"):
-        path = cd.EVAL / "fm2" / f"{split}.jsonl"
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    judged = {it["id"] for it in random.Random(cd.JUDGE_SEED).sample(items, cd.JUDGE_FM2)}
+    judged = {it["id"] for it in cd.fm2_sample(cd.FM2_CLAIMS)}
+    assert len(judged) == cd.FM2_CLAIMS
     pairs = cd.fm2_pairs(random.Random(1))
     assert pairs
     assert not {p.group.removeprefix("fm2:") for p in pairs} & judged

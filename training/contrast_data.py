@@ -49,7 +49,14 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from verdict_suites import EVAL, NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
+from train_judge import FM2_CLAIMS, NTREX_DOCS, fm2_items, fm2_sample  # noqa: E402
+from verdict_suites import (  # noqa: E402
+    EVAL,
+    NTREX_LANGS,
+    _ntrex_lines,
+    ntrex_split,
+    vitaminc_groups,
+)
 from verifier_data import (  # noqa: E402
     _NAME,
     TrainPair,
@@ -68,11 +75,6 @@ from verifier_data import (  # noqa: E402
 from sourcecheck.evaluate import datasets as ds  # noqa: E402
 
 SEED = 20261207
-#: NTREX training documents the judge reads first (train_judge.py --ntrex-docs).
-JUDGE_NTREX_DOCS = 32
-JUDGE_FM2 = 700
-JUDGE_SEED = 20261207
-VITAMINC_BENCH_LIMIT, VITAMINC_BENCH_SEED = 120, 7
 
 
 def _edit(claim: str, names: list[str], rng: random.Random) -> tuple[str, str] | None:
@@ -97,7 +99,7 @@ def _edit(claim: str, names: list[str], rng: random.Random) -> tuple[str, str] |
 def ntrex_pairs(per_doc_lang: int, reverse: float, rng: random.Random) -> list[TrainPair]:
     _, texts = _ntrex_lines()
     _, train_docs = ntrex_split()
-    docs = train_docs[JUDGE_NTREX_DOCS:]
+    docs = train_docs[NTREX_DOCS:]
     out: list[TrainPair] = []
     for doc_id, lines in docs:
         en = [texts["en"][i].strip() for i in lines]
@@ -188,21 +190,9 @@ def tatoeba_pairs(per_lang: int, rng: random.Random) -> list[TrainPair]:
 
 
 def _vitaminc_bench_cases() -> set[str]:
-    """The case ids that ``verdict_suites.vitaminc_groups`` reads (same order, same cut)."""
-    path = EVAL / "vitaminc" / "vitaminc_real" / "test.jsonl"
-    by_case: dict[str, list[dict[str, str]]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        by_case.setdefault(row["case_id"], []).append(row)
-    keys = sorted(k for k, rows in by_case.items() if len({r["label"] for r in rows}) > 1)
-    random.Random(VITAMINC_BENCH_SEED).shuffle(keys)
-    taken, used = 0, set()
-    for key in keys:
-        if taken >= VITAMINC_BENCH_LIMIT:
-            break
-        used.add(key)
-        taken += len(by_case[key])
-    return used
+    """The case ids that the verdict benchmark's VitaminC suite reads (its groups are
+    ``vitaminc:<case_id>:<evidence>``)."""
+    return {group.id.split(":")[1] for group in vitaminc_groups()}
 
 
 VITAMINC = {"SUPPORTS": 0, "NOT ENOUGH INFO": 1, "REFUTES": 2}
@@ -238,13 +228,8 @@ def vitaminc_pairs(limit: int, rng: random.Random) -> list[TrainPair]:
 
 
 def fm2_pairs(rng: random.Random) -> list[TrainPair]:
-    items = []
-    for split in ("dev", "test"):
-        path = EVAL / "fm2" / f"{split}.jsonl"
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    judged = {
-        it["id"] for it in random.Random(JUDGE_SEED).sample(items, min(JUDGE_FM2, len(items)))
-    }
+    items = fm2_items()
+    judged = {it["id"] for it in fm2_sample(FM2_CLAIMS)}
     out: list[TrainPair] = []
     for item in items:
         if item["id"] in judged:

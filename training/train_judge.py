@@ -124,13 +124,29 @@ def ntrex_rows(docs: int, model: str, top_k: int) -> list[dict[str, Any]]:
     return rows
 
 
-def fm2_rows(limit: int, model: str) -> list[dict[str, Any]]:
+#: The shipped recipe's defaults (``--ntrex-docs``, ``--fm2``); contrast_data.py keeps the
+#: verifier's second round off the same documents and claims.
+NTREX_DOCS = 32
+FM2_CLAIMS = 700
+
+
+def fm2_items() -> list[dict[str, Any]]:
+    """Every Fool Me Twice claim, dev then test."""
     items = []
     for split in ("dev", "test"):
         path = EVAL / "fm2" / f"{split}.jsonl"
         items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    rng = random.Random(SEED)
-    items = rng.sample(items, min(limit, len(items)))
+    return items
+
+
+def fm2_sample(limit: int) -> list[dict[str, Any]]:
+    """The seeded ``limit`` claims the judge is trained on."""
+    items = fm2_items()
+    return random.Random(SEED).sample(items, min(limit, len(items)))
+
+
+def fm2_rows(limit: int, model: str) -> list[dict[str, Any]]:
+    items = fm2_sample(limit)
     scorer = scorer_for(model)
     embedder = default_embedder()
     pending: list[tuple[dict[str, Any], str]] = []
@@ -224,8 +240,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--work", default="/tmp/sourcecheck-judge")
-    ap.add_argument("--ntrex-docs", type=int, default=32)
-    ap.add_argument("--fm2", type=int, default=700)
+    ap.add_argument("--ntrex-docs", type=int, default=NTREX_DOCS)
+    ap.add_argument("--fm2", type=int, default=FM2_CLAIMS)
     ap.add_argument("--top-k", type=int, default=4)
     ap.add_argument("--model", default="verifier")
     ap.add_argument("--c", type=float, default=1.0)

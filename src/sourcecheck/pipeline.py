@@ -261,7 +261,8 @@ def check_documents(
     timings["retrieve"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    scores = _score_all(index, claims, plans, scorer, options, progress, score_cache or _cache)
+    cache = score_cache or _cache
+    scores = _score_all(index, claims, plans, scorer, options, progress, cache)
     timings["score"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -290,7 +291,6 @@ def check_documents(
     stances: tuple[Stance, ...] = ()
     if options.check_comments and article.comments:
         t = time.perf_counter()
-        cache = score_cache or _cache
         stances = analyse_thread(
             claims,
             article.comments,

@@ -89,6 +89,10 @@ class _Target:
     language: str | None
 
 
+def _claim_target(claim: Claim) -> _Target:
+    return _Target(claim.id, "claim", claim.text, claim.language)
+
+
 def _numbers(text: str, language: str | None) -> set[float]:
     return {round(m.value, 6) for m in find_numbers(text, language) if m.kind != "ordinal"}
 
@@ -133,7 +137,7 @@ def stance_cues(
     (``data/stance-seeds.json``) by the multilingual-e5 cosine; per stance the closest seed
     to any sentence counts, and a softmax turns the four into probabilities."""
     seeds, labels = _seeds()
-    sv = _unit(np.asarray(embedder.queries(list(seeds)), dtype=np.float32))
+    sv = np.asarray(embedder.queries(list(seeds)), dtype=np.float32)
     owner: list[int] = []
     sentences: list[str] = []
     for i, c in enumerate(comments):
@@ -144,7 +148,7 @@ def stance_cues(
                 sentences.append(c.text[a:b].strip())
     out = np.full((len(comments), len(CUE_LABELS)), -1.0, dtype=np.float32)
     if sentences:
-        qv = _unit(np.asarray(embedder.queries(sentences), dtype=np.float32))
+        qv = np.asarray(embedder.queries(sentences), dtype=np.float32)
         sims = qv @ sv.T
         lab = np.asarray(labels)
         for row, i in enumerate(owner):
@@ -155,9 +159,9 @@ def stance_cues(
     return np.asarray(p / p.sum(axis=1, keepdims=True))
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return np.asarray(v / np.where(n == 0, 1, n))
+def comment_languages(comments: Sequence[Comment]) -> dict[str, str | None]:
+    """Each comment's language: the loader's, else detected from its text."""
+    return {c.id: c.language or detect_language(c.text) for c in comments}
 
 
 def link_comments(
@@ -166,30 +170,31 @@ def link_comments(
     embedder: Embedder,
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
     engaged: frozenset[str] = frozenset(),
+    langs: Mapping[str, str | None] | None = None,
 ) -> dict[str, tuple[_Target | None, LinkKind, float]]:
     """For each comment id: (its target or None, how it was found, the link score).
 
     How: ``quote`` (it quotes the claim), ``numbers`` (it shares a figure with the
     claim), ``text`` (its words are closest to the claim), ``reply`` (it answers its
-    parent), ``none``."""
+    parent), ``none``. ``langs``: :func:`comment_languages`, when the caller has them.
+    The embedder's rows are unit vectors, so their dot products are cosines."""
     by_id = {c.id: c for c in comments}
-    langs = {c.id: c.language or detect_language(c.text) for c in comments}
+    langs = langs if langs is not None else comment_languages(comments)
     out: dict[str, tuple[_Target | None, LinkKind, float]] = {}
     if not comments:
         return out
     texts = [c.text for c in comments]
-    cv = _unit(np.asarray(embedder.queries(texts), dtype=np.float32))
+    cv = np.asarray(embedder.queries(texts), dtype=np.float32)
     row = {c.id: i for i, c in enumerate(comments)}
     if claims:
-        av = _unit(np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32))
+        av = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
         sims = cv @ av.T
         claim_numbers = [_numbers(c.text, c.language) for c in claims]
     for comment in comments:
         i = row[comment.id]
-        lang = langs[comment.id]
         best: tuple[float, int, LinkKind] | None = None
+        mine = _numbers(comment.text, langs[comment.id])
         if claims:
-            mine = _numbers(comment.text, lang)
             mean = float(sims[i].mean())
             for j, claim in enumerate(claims):
                 score = float(sims[i, j])
@@ -211,26 +216,14 @@ def link_comments(
             if best is not None and salient and best[2] != "text":
                 parent_numbers = _numbers(parent.text, langs[parent.id])
                 # It quotes the article, or repeats a claim's figure the parent lacks.
-                own = best[2] == "quote" or not (
-                    _numbers(comment.text, lang) & claim_numbers[best[1]] <= parent_numbers
-                )
+                own = best[2] == "quote" or not (mine & claim_numbers[best[1]] <= parent_numbers)
                 if own and best[0] >= parent_sim + th.reply_margin:
-                    claim = claims[best[1]]
-                    out[comment.id] = (
-                        _Target(claim.id, "claim", claim.text, claim.language),
-                        best[2],
-                        best[0],
-                    )
+                    out[comment.id] = (_claim_target(claims[best[1]]), best[2], best[0])
                     continue
             target = _Target(parent.id, "comment", parent.text, langs[parent.id])
             out[comment.id] = (target, "reply", parent_sim)
         elif best is not None and (salient or comment.id in engaged):
-            claim = claims[best[1]]
-            out[comment.id] = (
-                _Target(claim.id, "claim", claim.text, claim.language),
-                best[2],
-                best[0],
-            )
+            out[comment.id] = (_claim_target(claims[best[1]]), best[2], best[0])
         else:
             out[comment.id] = (None, "none", best[0] if best else 0.0)
     return out
@@ -257,10 +250,6 @@ class StanceFeatures:
     #: the claim (a comment that restates its target is supported by it).
     reverse_support: float = 0.0
     reverse_contradiction: float = 0.0
-    #: The comment gives a figure of the same kind as one of the target's with none of
-    #: the target's values (``numbers_differ``), or repeats one of them.
-    numbers_differ: bool = False
-    numbers_match: bool = False
 
 
 def _question_shape(text: str, language: str | None) -> tuple[bool, float]:
@@ -293,10 +282,10 @@ def stance_features(
         for c, p in zip(comments, cues, strict=True)
         if CUE_LABELS[int(p.argmax())] != "comments"
     )
+    langs = comment_languages(comments)
     links = link_comments(
-        [c for c in claims if c.origin == "article"], comments, embedder, th, engaged
+        [c for c in claims if c.origin == "article"], comments, embedder, th, engaged, langs
     )
-    langs = {c.id: c.language or detect_language(c.text) for c in comments}
     pairs: list[Pair] = []
     order: list[str] = []
     for comment in comments:
@@ -312,15 +301,6 @@ def stance_features(
         target, how, link_score = links[comment.id]
         s, r = scored.get(comment.id, (None, None))
         ends, share = _question_shape(comment.text, langs[comment.id])
-        differ = match = False
-        if target is not None:
-            mine = find_numbers(comment.text, langs[comment.id])
-            theirs = find_numbers(target.text, target.language)
-            kinds = {m.kind for m in theirs}
-            values = {round(m.value, 6) for m in theirs}
-            same_kind = [m for m in mine if m.kind in kinds and m.kind != "ordinal"]
-            match = any(round(m.value, 6) in values for m in same_kind)
-            differ = bool(same_kind) and not match
         out.append(
             StanceFeatures(
                 comment=comment.id,
@@ -335,8 +315,6 @@ def stance_features(
                 question_share=share,
                 reverse_support=r.support if r else 0.0,
                 reverse_contradiction=(r.contradiction or 0.0) if r else 0.0,
-                numbers_differ=differ,
-                numbers_match=match,
             )
         )
     return out
