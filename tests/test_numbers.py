@@ -1,4 +1,4 @@
-"""find_numbers and numbers_equal: English and Swedish numbers, offsets, comparison."""
+"""find_numbers and numbers_equal: numbers in the served languages, offsets, comparison."""
 
 from __future__ import annotations
 
@@ -337,7 +337,7 @@ _ALPHABET = st.sampled_from([*"0123456789 ,.-–%$€:\u00a0\u202f\nabcekmrstå�
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(_ALPHABET, max_size=40).map("".join),
-    st.sampled_from([None, "en", "sv", "de"]),
+    st.sampled_from([None, "en", "sv", "de", "fr", "es", "da", "nb", "fi"]),
 )
 def test_offsets_property(text: str, language: str | None) -> None:
     mentions = find_numbers(text, language)
@@ -351,7 +351,7 @@ def test_offsets_property(text: str, language: str | None) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=80), st.sampled_from([None, "en", "sv"]))
+@given(st.text(max_size=80), st.sampled_from([None, "en", "sv", "de", "fr", "da", "fi"]))
 def test_offsets_property_any_text(text: str, language: str | None) -> None:
     for m in find_numbers(text, language):
         assert text[m.start : m.end] == m.text
@@ -364,3 +364,147 @@ def test_line_break_between_number_and_scale() -> None:
     ]
     assert found("den 1\nmars 2025", "sv") == [("1\nmars 2025", 20250301.0, None, "date")]
     assert [m.value for m in find_numbers("1\n200", "sv")] == [1.0, 200.0]
+
+
+# --- the other served languages ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value", "unit"),
+    [
+        # Scales with decimal commas: the same 5.5 million in six languages.
+        ("FN anslår, at mere end 5,5 mio. syrere er flygtet", "da", 5_500_000.0, None),
+        ("FN anslår at mer enn 5,5 millioner syrere har flyktet", "nb", 5_500_000.0, None),
+        ("Die UNO schätzt, dass über 5,5 Millionen Syrer", "de", 5_500_000.0, None),
+        ("plus de 5,5 millions de Syriens ont fui", "fr", 5_500_000.0, None),
+        ("más de 5,5 millones de sirios han huido", "es", 5_500_000.0, None),
+        ("yli 5,5 miljoonaa syyrialaista on paennut", "fi", 5_500_000.0, None),
+        # A billion is 10**9 in English, a Billion 10**12 in German.
+        ("a budget of 2 billion dollars", "en", 2e9, "USD"),
+        ("ein Schuldenberg von 2 Billionen Euro", "de", 2e12, "EUR"),
+        ("Die Stadt zahlt 1,2 Milliarden Euro", "de", 1.2e9, "EUR"),
+        # Currencies written out, after "de" in French and Spanish.
+        ("ein Lifestyle-Label im Wert von 11 Millionen Pfund", "de", 11e6, "GBP"),
+        ("une marque évaluée à 11 millions de livres sterling", "fr", 11e6, "GBP"),
+        ("una inversión de 3 millones de dólares", "es", 3e6, "USD"),
+        ("et brand til 11 millioner pund", "da", 11e6, "GBP"),
+        ("billetten koster 40 kroner", "nb", 40.0, "NOK"),
+        ("billetten koster 40 kroner", "da", 40.0, "DKK"),
+        ("arvioitu 3 miljoonaa euroa", "fi", 3e6, "EUR"),
+        # Spanish "mil" is a thousand; Swedish "mil" ten kilometres.
+        ("asistieron 5 mil personas", "es", 5000.0, None),
+        ("12 Prozent der Befragten", "de", 12.0, "%"),
+        ("22 pour cent des votants", "fr", 22.0, "%"),
+    ],
+)
+def test_scales_and_units_in_other_languages(
+    text: str, language: str, value: float, unit: str | None
+) -> None:
+    m = [x for x in find_numbers(text, language) if x.kind != "year"]
+    assert len(m) == 1, m
+    assert (m[0].value, m[0].unit) == (value, unit)
+    assert text[m[0].start : m[0].end] == m[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("Sieben Mitarbeiter wurden verletzt", "de", 7),
+        ("seit fünfundzwanzig Jahren", "de", 25),
+        ("sept personnes ont été hospitalisées", "fr", 7),
+        ("quatre-vingt-dix maisons", "fr", 90),
+        ("siete personas resultaron heridas", "es", 7),
+        ("treinta y cinco años", "es", 35),
+        ("syv personer blev kørt på hospitalet", "da", 7),
+        ("halvtreds huse", "da", 50),
+        ("sju personer ble fraktet til sykehus", "nb", 7),
+        ("tjuefem hus brant", "nb", 25),
+        ("seitsemän ihmistä vietiin sairaalaan", "fi", 7),
+        ("kaksikymmentäviisi taloa", "fi", 25),
+        ("kolmesataa asukasta", "fi", 300),
+    ],
+)
+def test_number_words_in_other_languages(text: str, language: str, value: int) -> None:
+    assert one(text, language).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ein Mann und eine Frau", "de"),
+        ("un homme et une femme", "fr"),
+        ("un hombre y una mujer", "es"),
+        ("en mand og et hus", "da"),
+        ("en mann, ei bok og ett hus", "nb"),
+    ],
+)
+def test_articles_are_not_numbers_in_other_languages(text: str, language: str) -> None:
+    assert find_numbers(text, language) == []
+
+
+def test_a_translated_figure_compares_equal() -> None:
+    claim = one("More than 5.5 million Syrians have fled.", "en")
+    for text, lang in [
+        ("mere end 5,5 mio. syrere", "da"),
+        ("über 5,5 Millionen Syrer", "de"),
+        ("plus de 5,5 millions de Syriens", "fr"),
+    ]:
+        assert numbers_equal(claim, one(text, lang)), text
+    seven = one("Seven members of staff were hurt", "en")
+    for text, lang in [
+        ("sieben Mitarbeiter", "de"),
+        ("sept employés", "fr"),
+        ("syv ansatte", "da"),
+    ]:
+        assert numbers_equal(seven, one(text, lang)), text
+
+
+def test_spanish_dates_with_de() -> None:
+    assert one("el 5 de mayo de 2024", "es").value == 20240505.0
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("Around two thirds of the cases were confirmed", "en", 66.67),
+        ("more than two-thirds of insured losses", "en", 66.67),
+        ("a third of the budget went on staff", "en", 33.33),
+        ("three quarters of voters", "en", 75.0),
+        ("half of the schools closed", "en", 50.0),
+        ("två tredjedelar av eleverna", "sv", 66.67),
+        ("hälften av kommunerna", "sv", 50.0),
+        ("en fjärdedel av budgeten", "sv", 25.0),
+        ("Bei knapp zwei Dritteln der Fälle", "de", 66.67),
+        ("die Hälfte der Befragten", "de", 50.0),
+        ("un tiers des votes", "fr", 33.33),
+        ("la moitié des élèves", "fr", 50.0),
+        ("dos tercios de los votos", "es", 66.67),
+        ("to tredjedeler av elevene", "nb", 66.67),
+        ("kaksi kolmasosaa kouluista", "fi", 66.67),
+    ],
+)
+def test_fractions_are_shares(text: str, language: str, value: float) -> None:
+    m = one(text, language)
+    assert (m.value, m.unit, m.kind) == (value, "%", "percent")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("for a third time in a row", "en"),
+        ("profits fell in the third quarter", "en"),
+        ("in the first half of the year", "en"),
+        ("under första hälften av året", "sv"),
+        ("in der ersten Hälfte des Jahres", "de"),
+    ],
+)
+def test_ordinals_and_periods_are_not_fractions(text: str, language: str) -> None:
+    assert all(m.kind != "percent" for m in find_numbers(text, language))
+
+
+def test_a_fraction_is_a_round_share() -> None:
+    two_thirds = one("two thirds", "en")
+    assert numbers_equal(two_thirds, one("66 procent", "sv"))
+    assert numbers_equal(two_thirds, one("zwei Drittel", "de"))
+    assert not numbers_equal(two_thirds, one("60 %", "fr"))
+    assert not numbers_equal(one("hälften", "sv"), one("40 %", "en"))

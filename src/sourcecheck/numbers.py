@@ -13,10 +13,15 @@ What is recognised (each mention's ``text`` is ``text[start:end]``):
 * scale words after a number: thousand/tusen, million/miljon(er), billion (10**9),
   miljard(er) (10**9), biljon(er) (10**12), bn, mn, "mnkr"/"mkr"/"MSEK" (miljoner
   kronor), "mdkr" (miljarder kronor), "tkr" (tusen kronor); "$5m" and "€3k" after a
-  currency sign;
+  currency sign; and those of the other served languages ("5,5 Millionen", "5,5 mio.",
+  "1,2 Milliarden", "3 millones de dólares", "3 miljoonaa euroa"), where "billion" is
+  10**12 outside English and Spanish "mil" a thousand;
 * number words in English and Swedish ("twenty-one", "two hundred and five",
-  "tjugoett", "tvåhundrafemtio", "tre miljoner", "a dozen"), and ordinals
-  (first..twentieth, första..tjugonde, "3rd", "3:e") with kind ``"ordinal"``;
+  "tjugoett", "tvåhundrafemtio", "tre miljoner", "a dozen"), Norwegian ("tjuefem") and
+  Finnish ("kaksikymmentäviisi") by this module's grammar, Danish, German, French,
+  Spanish, Dutch, Italian and Portuguese by text2num ("halvtreds", "fünfundzwanzig",
+  "quatre-vingt-dix"); ordinals (first..twentieth, första..tjugonde, "3rd", "3:e") with
+  kind ``"ordinal"``;
 * percentages ("12%", "12 procent", "12 percent", kind ``"percent"``, unit ``"%"``) and
   percentage points ("procentenheter", "percentage points", unit ``"pp"``);
 * units after a number (km, m, kg, t, SEK, EUR, USD, year, ...), currencies before one
@@ -29,7 +34,8 @@ What is recognised (each mention's ``text`` is ``text[start:end]``):
 A line break may sit between a number and its scale or unit and between the parts of a
 date ("61\nmiljoner kronor" in PDF text); never inside a number.
 
-Deliberately not numbers: Swedish "en"/"ett" and English "a" on their own (articles;
+Deliberately not numbers: Swedish "en"/"ett", English "a" and the other languages' words
+for one ("ein", "un", "una", "ei") on their own (articles;
 they count only before hundred/thousand/million: "en miljon", "a dozen"); "one" after
 no/any/some/every/the/this/that/each or before a modal verb ("no one", "one could");
 Swedish "andra" (it means "other" as often as "second"); dotted section numbers
@@ -65,7 +71,6 @@ _GAP = rf"(?:{_SP}+|{_SP}*\r?\n{_SP}*)"
 _COMMA_DECIMAL = frozenset(
     {"sv", "da", "nb", "no", "nn", "de", "fr", "es", "fi", "nl", "it", "pt", "pl", "cs", "ru"}
 )
-_SWEDISH_LIKE = frozenset({"sv", "da", "nb", "no", "nn"})
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -120,9 +125,9 @@ _MONTH_DAY_YEAR_RE = re.compile(
 )
 # 12 March 2024 / 12th of March, 2024 / 12:e mars 2024 / 12 mars (no year)
 _DAY_MONTH_RE = re.compile(
-    rf"(?i)(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th|:e|:a)?\.?{_GAP}(?:of{_GAP})?"
+    rf"(?i)(?<![\w.,])(?P<day>[0-3]?\d)(?:st|nd|rd|th|:e|:a)?\.?{_GAP}(?:(?:of|de){_GAP})?"
     rf"(?P<month>{_MONTH_ALT}){_NOT_LETTER_AFTER}"
-    rf"(?:\.?,?{_GAP}(?P<year>[12]\d{{3}})(?!\w|[.,]\d|-[^\W\d_]))?"
+    rf"(?:\.?,?{_GAP}(?:de{_GAP})?(?P<year>[12]\d{{3}})(?!\w|[.,]\d|-[^\W\d_]))?"
 )
 # March 2024 / mars 2024 (full month names only: "jul" is also Swedish for Christmas)
 _MONTH_YEAR_RE = re.compile(
@@ -152,8 +157,37 @@ _SCALES: dict[str, tuple[int, str | None]] = {
     "tkr": (10**3, "SEK"), "mkr": (10**6, "SEK"), "mnkr": (10**6, "SEK"),
     "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdsek": (10**9, "SEK"),
     "meur": (10**6, "EUR"), "musd": (10**6, "USD"),
+    # German, French, Spanish, Danish, Norwegian, Finnish.
+    "tausend": (10**3, None), "millionen": (10**6, None), "mio": (10**6, None),
+    "mio.": (10**6, None), "milliarde": (10**9, None), "milliarden": (10**9, None),
+    "mrd": (10**9, None), "mrd.": (10**9, None), "milliard": (10**9, None),
+    "milliards": (10**9, None), "millón": (10**6, None), "millones": (10**6, None),
+    "mil millones": (10**9, None), "millardo": (10**9, None), "millardos": (10**9, None),
+    "billones": (10**12, None), "tusind": (10**3, None), "millioner": (10**6, None),
+    "mill.": (10**6, None), "milliarder": (10**9, None), "mia.": (10**9, None),
+    "tuhatta": (10**3, None), "miljoona": (10**6, None), "miljoonaa": (10**6, None),
+    "miljardi": (10**9, None), "miljardia": (10**9, None),
 }  # fmt: skip
-_SCALE_RE = re.compile(rf"(?i){_GAP}?(?P<scale>{_alternation(_SCALES)})(?![\w])")
+# Where a language reads a scale word otherwise: "billion" is 10**12 in German, French
+# and the Nordic languages (their 10**9 is "Milliarde", "milliard"); Spanish "mil" is a
+# thousand (in Swedish and Norwegian "mil" is a unit, ten kilometres).
+_LANG_SCALES: dict[str, dict[str, tuple[int, str | None]]] = {
+    "es": {"mil": (10**3, None)},
+    **{
+        lang: {"billion": (10**12, None), "billions": (10**12, None),
+               "billionen": (10**12, None)}
+        for lang in ("de", "fr", "da", "nb", "no", "nn", "fi", "nl")
+    },
+}  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _scales(lang: str | None) -> tuple[dict[str, tuple[int, str | None]], re.Pattern[str]]:
+    """The scale words of ``lang`` and a regex matching one after a number."""
+    table = {**_SCALES, **_LANG_SCALES.get(lang or "", {})}
+    return table, re.compile(rf"(?i){_GAP}?(?P<scale>{_alternation(table)})(?![\w])")
+
+
 # "$5m", "€3bn", "£2k": short scales glued to a number that follows a currency sign.
 _CURRENCY_SCALE_RE = re.compile(r"(?P<scale>[mMkK]|bn|mn)(?!\w)")
 _SHORT_SCALES = {"m": 10**6, "k": 10**3, "bn": 10**9, "mn": 10**6}
@@ -184,8 +218,33 @@ _UNITS: dict[str, str] = {
     "dagar": "day", "days": "day", "timmar": "hour", "timme": "hour", "hours": "hour",
     "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "twh": "TWh", "kw": "kW", "mw": "MW",
     "gw": "GW", "°c": "°C",
+    # The other served languages' currencies, percentages and years.
+    "pund": "GBP", "pfund": "GBP", "livres sterling": "GBP", "libras": "GBP",
+    "libras esterlinas": "GBP", "dólares": "USD", "dollaria": "USD", "euroa": "EUR",
+    "prozent": "%", "pour cent": "%", "por ciento": "%", "prosent": "%",
+    "prosenttia": "%", "prozentpunkte": "pp", "prozentpunkten": "pp",
+    "points de pourcentage": "pp", "puntos porcentuales": "pp", "prosentpoeng": "pp",
+    "procentpoint": "pp", "prosenttiyksikköä": "pp",
+    "jahre": "year", "jahren": "year", "ans": "year", "años": "year", "vuotta": "year",
 }  # fmt: skip
-_UNIT_RE = re.compile(rf"(?i){_GAP}?(?P<unit>{_alternation(_UNITS)})(?![\w])")
+# Where a language reads a unit word otherwise: "kroner" are Danish or Norwegian crowns.
+_LANG_UNITS: dict[str, dict[str, str]] = {
+    "da": {"kroner": "DKK", "kr.": "DKK", "kr": "DKK"},
+    **{lang: {"kroner": "NOK", "kr": "NOK"} for lang in ("nb", "no", "nn")},
+}
+
+# Languages that join a scale and its currency with "de": "3 millones de dólares".
+_OF_CURRENCY_LANGS = frozenset({"fr", "es", "pt", "it"})
+_OF_RE = re.compile(rf"{_SP}+(?:de{_SP}+|d['’]|di{_SP}+)")
+
+
+@lru_cache(maxsize=32)
+def _units(lang: str | None) -> tuple[dict[str, str], re.Pattern[str]]:
+    """The unit words of ``lang`` and a regex matching one after a number."""
+    table = {**_UNITS, **_LANG_UNITS.get(lang or "", {})}
+    return table, re.compile(rf"(?i){_GAP}?(?P<unit>{_alternation(table)})(?![\w])")
+
+
 _PERCENT_UNITS = frozenset({"%", "pp"})
 
 # A currency written before the number: "$12", "US$ 12", "€12", "SEK 12 000".
@@ -260,8 +319,88 @@ _SV_ORDINALS: dict[str, int] = {
     "nittonde": 19, "tjugonde": 20,
 }  # fmt: skip
 
+
+def _unit_table(
+    units: dict[str, int], teens: dict[str, int], tens: dict[str, int], rest: dict[str, _Morph]
+) -> dict[str, tuple[_Morph, ...]]:
+    return {
+        **{w: ((v, "unit"),) for w, v in units.items()},
+        **{w: ((v, "teen"),) for w, v in teens.items()},
+        **{w: ((v, "ten"),) for w, v in tens.items()},
+        **{w: (m,) for w, m in rest.items()},
+    }
+
+
+# Norwegian (bokmål): compounds like Swedish ("tjuefem", "tohundre").
+_NB_MORPHS = _unit_table(
+    {"en": 1, "ett": 1, "ei": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6,
+     "sju": 7, "syv": 7, "åtte": 8, "ni": 9},
+    {"ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15,
+     "seksten": 16, "sytten": 17, "atten": 18, "nitten": 19},
+    {"tjue": 20, "tyve": 20, "tretti": 30, "førti": 40, "femti": 50, "seksti": 60,
+     "sytti": 70, "åtti": 80, "nitti": 90},
+    {"null": (0, "zero"), "hundre": (100, "hundred"), "dusin": (12, "hundred"),
+     "tusen": (10**3, "scale"), "million": (10**6, "scale"),
+     "millioner": (10**6, "scale"), "milliard": (10**9, "scale"),
+     "milliarder": (10**9, "scale")},
+)  # fmt: skip
+# Finnish: "kaksikymmentäviisi" (2 × 10 + 5), "seitsemäntoista" (7 + 10), "kolmesataa".
+_FI_UNITS = {
+    "yksi": 1, "kaksi": 2, "kolme": 3, "neljä": 4, "viisi": 5, "kuusi": 6,
+    "seitsemän": 7, "kahdeksan": 8, "yhdeksän": 9,
+}  # fmt: skip
+_FI_MORPHS = _unit_table(
+    _FI_UNITS,
+    {"kymmenen": 10, **{w + "toista": 10 + v for w, v in _FI_UNITS.items()}},
+    {w + "kymmentä": 10 * v for w, v in _FI_UNITS.items() if v > 1},
+    {"nolla": (0, "zero"), "sata": (100, "hundred"), "sataa": (100, "hundred"),
+     "tuhat": (10**3, "scale"), "tuhatta": (10**3, "scale"),
+     "miljoona": (10**6, "scale"), "miljoonaa": (10**6, "scale"),
+     "miljardi": (10**9, "scale"), "miljardia": (10**9, "scale")},
+)  # fmt: skip
+_NB_ORDINALS: dict[str, int] = {
+    "første": 1, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
+    "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "ellevte": 11, "tolvte": 12,
+}  # fmt: skip
+# "toinen" is left out: it is "other" as often as "second".
+_FI_ORDINALS: dict[str, int] = {
+    "ensimmäinen": 1, "kolmas": 3, "neljäs": 4, "viides": 5, "kuudes": 6,
+    "seitsemäs": 7, "kahdeksas": 8, "yhdeksäs": 9, "kymmenes": 10,
+}  # fmt: skip
+
+# The number-word tables read by this module's own grammar, per table name.
+_MORPH_TABLES: dict[str, dict[str, tuple[_Morph, ...]]] = {
+    "en": _EN_MORPHS, "sv": _SV_MORPHS, "nb": _NB_MORPHS, "fi": _FI_MORPHS,
+}  # fmt: skip
+_ORDINAL_TABLES: dict[str, dict[str, int]] = {
+    "en": _EN_ORDINALS, "sv": _SV_ORDINALS, "nb": _NB_ORDINALS, "fi": _FI_ORDINALS,
+}  # fmt: skip
+# Words for one that are articles when they stand alone ("en bil", "ei bok").
+_ARTICLE_ONES: dict[str, frozenset[str]] = {
+    "sv": frozenset({"en", "ett"}), "nb": frozenset({"en", "ett", "ei"}),
+}  # fmt: skip
+# Words that stand for a number on their own, with an implicit one before them.
+_IMPLICIT_ONES: dict[str, frozenset[str]] = {
+    "sv": _SV_IMPLICIT_ONE, "nb": frozenset({"hundre", "tusen"}),
+    "fi": frozenset({"sata", "tuhat"}),
+}  # fmt: skip
+# Languages whose number words text2num reads (its own grammar for "quatre-vingt-dix",
+# "fünfundzwanzig", "treinta y cinco", "halvtreds").
+_TEXT2NUM_LANGS = frozenset({"da", "de", "fr", "es", "nl", "it", "pt"})
+
+
+def _word_tables(lang: str | None) -> list[str]:
+    """The tables of this module's grammar that ``lang`` reads (none: text2num's)."""
+    if lang is None:
+        return ["en", "sv"]
+    if lang in ("nb", "no", "nn"):
+        return ["nb"]
+    return [lang] if lang in _MORPH_TABLES else []
+
+
 _ALL_WORD_STARTS = _alternation(
-    list(_EN_MORPHS) + list(_SV_MORPHS) + list(_EN_ORDINALS) + list(_SV_ORDINALS)
+    [w for t in _MORPH_TABLES.values() for w in t]
+    + [w for t in _ORDINAL_TABLES.values() for w in t]
 )
 # A word that begins like a number word; _decompose then decides whether all of it is one.
 # Not after a hyphen or apostrophe: "no-one", "twenty-one" (reached from "twenty").
@@ -280,6 +419,109 @@ _ONE_PRONOUN_AFTER_RE = re.compile(
     r"may|will|shall|needs?|has|does|gets)\b)"
 )
 _SECOND_AS_TIME_BEFORE_RE = re.compile(rf"(?i)\b(?:a|per|split|one|1){_SP}+$")
+
+
+# --------------------------------------------------------------------------------------
+# Fractions: "two thirds", "två tredjedelar", "zwei Drittel", "deux tiers", "hälften"
+# --------------------------------------------------------------------------------------
+
+# Numerators: cardinal words and the articles that mean one ("a third of").
+_FRACTION_NUMERATORS: dict[str, dict[str, int]] = {
+    "en": {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+           "six": 6, "seven": 7, "eight": 8, "nine": 9},
+    "sv": {"en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
+           "sju": 7, "åtta": 8, "nio": 9},
+    "da": {"en": 1, "et": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5},
+    "nb": {"en": 1, "ei": 1, "ett": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5},
+    "de": {"ein": 1, "eine": 1, "einem": 1, "einen": 1, "einer": 1, "zwei": 2,
+           "drei": 3, "vier": 4, "fünf": 5},
+    "fr": {"un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5},
+    "es": {"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5},
+    "fi": {"yksi": 1, "kaksi": 2, "kolme": 3, "neljä": 4, "viisi": 5},
+}  # fmt: skip
+# Denominators: word -> (denominator, whether it can stand without a numerator). Words
+# that are also ordinals or periods ("third", "quarter", "quart") need a numerator, and
+# after an article also "of"/"de" ("a third of", not "a third time").
+_FRACTION_DENOMINATORS: dict[str, dict[str, tuple[int, bool]]] = {
+    "en": {"third": (3, False), "thirds": (3, False), "quarter": (4, False),
+           "quarters": (4, False), "fifth": (5, False), "fifths": (5, False),
+           "tenth": (10, False), "tenths": (10, False)},
+    "sv": {"tredjedel": (3, True), "tredjedelar": (3, True), "fjärdedel": (4, True),
+           "fjärdedelar": (4, True), "femtedel": (5, True), "femtedelar": (5, True),
+           "tiondel": (10, True), "tiondelar": (10, True)},
+    "da": {"tredjedel": (3, True), "tredjedele": (3, True), "fjerdedel": (4, True),
+           "fjerdedele": (4, True), "femtedel": (5, True), "femtedele": (5, True)},
+    "nb": {"tredjedel": (3, True), "tredjedeler": (3, True), "tredel": (3, True),
+           "tredeler": (3, True), "fjerdedel": (4, True), "fjerdedeler": (4, True),
+           "femtedel": (5, True), "femtedeler": (5, True)},
+    "de": {"drittel": (3, True), "dritteln": (3, True), "viertel": (4, True),
+           "vierteln": (4, True), "fünftel": (5, True), "fünfteln": (5, True),
+           "zehntel": (10, True)},
+    "fr": {"tiers": (3, False), "quart": (4, False), "quarts": (4, False),
+           "cinquième": (5, False), "cinquièmes": (5, False)},
+    "es": {"tercio": (3, False), "tercios": (3, False), "cuarto": (4, False),
+           "cuartos": (4, False)},
+    "fi": {"kolmasosa": (3, True), "kolmasosaa": (3, True), "neljäsosa": (4, True),
+           "neljäsosaa": (4, True), "viidesosa": (5, True), "viidesosaa": (5, True)},
+}  # fmt: skip
+# Words for a half; not after an ordinal, where they name a period ("the first half").
+_HALF_WORDS: dict[str, tuple[str, ...]] = {
+    "en": (r"half(?=\s+(?:of|the)\b)",), "sv": ("hälften",), "da": ("halvdelen", "halvparten"),
+    "nb": ("halvparten", "halvdelen"), "de": ("hälfte",), "fr": ("moitié",),
+    "es": ("mitad",), "fi": ("puolet",),
+}  # fmt: skip
+_PERIOD_ORDINALS = (
+    r"(?:first|second|latter|former|första|andra|senare|første|andre|siste|sidste|erste[nr]?"
+    r"|zweite[nr]?|première|seconde|deuxième|primera|segunda|ensimmäinen|toinen)"
+)
+_OF_AFTER_RE = re.compile(rf"{_SP}+(?:of|de|des|du|d['’]|del)\b", re.IGNORECASE)
+
+
+def _fraction_languages(lang: str | None) -> list[str]:
+    if lang is None:
+        return ["en", "sv"]
+    lang = "nb" if lang in ("no", "nn") else lang
+    return [lang] if lang in _FRACTION_DENOMINATORS else []
+
+
+@lru_cache(maxsize=32)
+def _fraction_res(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    nums = _alternation(_FRACTION_NUMERATORS[lang])
+    dens = _alternation(_FRACTION_DENOMINATORS[lang])
+    fraction = re.compile(
+        rf"(?i)(?<![\w-])(?:(?P<num>{nums})(?:{_GAP}|[-‑]))?(?P<den>{dens})(?![\w-])"
+    )
+    half = re.compile(rf"(?i)(?<![\w-])(?:{'|'.join(_HALF_WORDS[lang])})(?![\w-])")
+    return fraction, half
+
+
+_PERIOD_BEFORE_RE = re.compile(rf"(?i)\b{_PERIOD_ORDINALS}{_SP}+$")
+
+
+def _find_fractions(text: str, lang: str | None, keep: _Keep) -> None:
+    """Fractions as percentages of kind ``"percent"``: "two thirds" is 66.67 %."""
+    for table in _fraction_languages(lang):
+        fraction_re, half_re = _fraction_res(table)
+        for m in fraction_re.finditer(text):
+            den, alone = _FRACTION_DENOMINATORS[table][m.group("den").lower()]
+            num_word = (m.group("num") or "").lower()
+            if not num_word:
+                if not alone:
+                    continue
+                num = 1
+            else:
+                num = _FRACTION_NUMERATORS[table][num_word]
+                article = num == 1 and num_word not in ("one", "yksi")
+                if article and not alone and _OF_AFTER_RE.match(text, m.end()) is None:
+                    continue
+            if num >= den:
+                continue
+            value = (Decimal(100) * num / den).quantize(Decimal("0.01"))
+            keep(_Found(m.start(), m.end(), value, "percent", unit="%"))
+        for m in half_re.finditer(text):
+            if _PERIOD_BEFORE_RE.search(text, max(0, m.start() - 20), m.start()):
+                continue
+            keep(_Found(m.start(), m.end(), Decimal(50), "percent", unit="%"))
 
 
 # --------------------------------------------------------------------------------------
@@ -330,8 +572,8 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
 
     ``language`` (ISO 639-1) decides how "1,200"/"1.200" are read (decimal comma in
     Swedish and other continental languages, thousands comma otherwise) and which number
-    words are looked for (English for "en", Swedish for "sv"/"da"/"nb", both for None,
-    none for other languages). Mentions never overlap.
+    words are looked for (English and Swedish both for None; none for a language
+    neither this module nor text2num reads). Mentions never overlap.
     """
     lang = (language or "").lower()[:2] or None
     taken = _Taken()
@@ -343,9 +585,12 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
             insort(found, f, key=lambda x: x.start)
 
     _find_dates(text, keep)
+    _find_fractions(text, lang, keep)
     _find_digits(text, lang, keep, taken)
-    if lang is None or lang in ("en", *_SWEDISH_LIKE):
-        _find_words(text, lang, keep, taken)
+    if tables := _word_tables(lang):
+        _find_words(text, lang, tables, keep, taken)
+    elif lang in _TEXT2NUM_LANGS:
+        _find_words_text2num(text, lang, keep, taken)
     _share_across_ranges(text, found)
     return [_to_mention(text, f) for f in found]
 
@@ -501,7 +746,7 @@ def _find_digits(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> Non
                     s, e = m.start() + part.start(), m.start() + part.end()
                     keep(_Found(s, e, Decimal(part.group())))
             continue
-        found = _with_suffixes(text, m.start(), m.end(), value, token)
+        found = _with_suffixes(text, m.start(), m.end(), value, token, lang)
         if found is not None:
             keep(found)
 
@@ -544,7 +789,7 @@ def _thousands_groups(groups: list[str]) -> bool:
 
 
 def _with_suffixes(
-    text: str, start: int, num_end: int, value: Decimal, token: str
+    text: str, start: int, num_end: int, value: Decimal, token: str, lang: str | None
 ) -> _Found | None:
     """Extend a numeric core with its sign, currency, ordinal/decade suffix, scale, unit."""
     f = _Found(start, num_end, value)
@@ -572,9 +817,10 @@ def _with_suffixes(
             f.end = decade.end()
             return f
 
-    scale = _SCALE_RE.match(text, end)
+    scales, scale_re = _scales(lang)
+    scale = scale_re.match(text, end)
     if scale:
-        mult, implied_unit = _SCALES[scale.group("scale").lower()]
+        mult, implied_unit = scales[scale.group("scale").lower()]
         f.mult, f.scaled, end = mult, True, scale.end()
         if implied_unit:
             f.unit, f.kind = implied_unit, "money"
@@ -584,9 +830,16 @@ def _with_suffixes(
             f.mult, f.scaled, end = _SHORT_SCALES[short.group("scale").lower()], True, short.end()
 
     if not (f.kind == "money" and f.unit and scale):
-        unit_match = _UNIT_RE.match(text, end)
+        units, unit_re = _units(lang)
+        unit_match = unit_re.match(text, end)
+        if scale and unit_match is None and lang in _OF_CURRENCY_LANGS:
+            # "11 millions de livres", "3 millones de dólares": a currency after "de".
+            of = _OF_RE.match(text, end)
+            after = unit_re.match(text, of.end()) if of else None
+            if after and units[after.group("unit").lower()] in _CURRENCIES:
+                unit_match = after
         if unit_match:
-            unit = _UNITS[unit_match.group("unit").lower()]
+            unit = units[unit_match.group("unit").lower()]
             if not (currency is not None and unit not in _CURRENCIES):
                 end = unit_match.end()
                 f.unit = unit
@@ -637,12 +890,7 @@ def _currency_before(text: str, start: int) -> tuple[str, int] | None:
 # --------------------------------------------------------------------------------------
 
 
-def _find_words(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> None:
-    tables: list[str] = []
-    if lang in (None, "en"):
-        tables.append("en")
-    if lang is None or lang in _SWEDISH_LIKE:
-        tables.append("sv")
+def _find_words(text: str, lang: str | None, tables: list[str], keep: _Keep, taken: _Taken) -> None:
     consumed = 0
     for m in _WORD_CANDIDATE_RE.finditer(text):
         if m.start() < consumed or not taken.free(m.start(), m.end()):
@@ -662,10 +910,11 @@ def _find_words(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> None
             continue
         end, value = best
         f = _Found(m.start(), end, Decimal(value))
-        unit_match = _UNIT_RE.match(text, end)
+        units, unit_re = _units(lang)
+        unit_match = unit_re.match(text, end)
         if unit_match:
             f.end = unit_match.end()
-            f.unit = _UNITS[unit_match.group("unit").lower()]
+            f.unit = units[unit_match.group("unit").lower()]
             f.kind = _kind_of_unit(f.unit)
         if taken.free(f.start, f.end):
             keep(f)
@@ -673,11 +922,59 @@ def _find_words(text: str, lang: str | None, keep: _Keep, taken: _Taken) -> None
 
 
 def _ordinal_value(word: str, tables: list[str]) -> int | None:
-    if "en" in tables and word in _EN_ORDINALS:
-        return _EN_ORDINALS[word]
-    if "sv" in tables and word in _SV_ORDINALS:
-        return _SV_ORDINALS[word]
+    for table in tables:
+        if word in _ORDINAL_TABLES[table]:
+            return _ORDINAL_TABLES[table][word]
     return None
+
+
+class _Token:
+    """A word or punctuation mark with its offsets, as text2num reads tokens."""
+
+    __slots__ = ("end", "start", "word")
+
+    def __init__(self, word: str, start: int, end: int) -> None:
+        self.word, self.start, self.end = word, start, end
+
+    def text(self) -> str:
+        return self.word
+
+    def nt_separated(self, previous: object) -> bool:
+        return False
+
+    def not_a_number_part(self) -> bool:
+        return False
+
+
+_T2N_TOKEN_RE = re.compile(r"[^\W_]+(?:[-‑][^\W_]+)*|[^\w\s]")
+
+
+def _find_words_text2num(text: str, lang: str, keep: _Keep, taken: _Taken) -> None:
+    """Number words in a language text2num reads. A lone word for one is an article
+    ("un", "ein", "en"), not a number."""
+    from text_to_num import find_numbers as t2n_find
+
+    tokens = [_Token(m.group(), m.start(), m.end()) for m in _T2N_TOKEN_RE.finditer(text)]
+    if not tokens:
+        return
+    for occ in t2n_find(tokens, lang, 0.0):
+        first, last = tokens[occ.start], tokens[occ.end - 1]
+        if any(ch.isdigit() for ch in text[first.start : last.end]):
+            continue  # digits are read by _find_digits, with their scale and unit
+        if occ.value == 1 and occ.end - occ.start == 1 and not occ.is_ordinal:
+            continue
+        f = _Found(first.start, last.end, Decimal(str(occ.value)).normalize())
+        if occ.is_ordinal:
+            f.kind = "ordinal"
+        else:
+            units, unit_re = _units(lang)
+            unit_match = unit_re.match(text, f.end)
+            if unit_match:
+                f.end = unit_match.end()
+                f.unit = units[unit_match.group("unit").lower()]
+                f.kind = _kind_of_unit(f.unit)
+        if taken.free(f.start, f.end):
+            keep(f)
 
 
 def _word_number(
@@ -711,16 +1008,15 @@ def _word_number(
                 ok = False
                 break
             single_word_article = (
-                table == "sv"
-                and len(morphs) == 1
+                len(morphs) == 1
                 and morphs[0][0] == 1
-                and (text[words[i][0] : words[i][1]].lower() in ("en", "ett"))
+                and text[words[i][0] : words[i][1]].lower() in _ARTICLE_ONES.get(table, ())
             )
             seq.extend(((1, "article"),) if single_word_article else morphs)
         if not ok:
             continue
         first_word = text[words[0][0] : words[0][1]].lower()
-        value = _words_value(seq, implicit_one=table == "sv" and first_word in _SV_IMPLICIT_ONE)
+        value = _words_value(seq, implicit_one=first_word in _IMPLICIT_ONES.get(table, ()))
         if value is None:
             continue
         if n == 1 and not _standalone_ok(
@@ -745,12 +1041,12 @@ def _decompose(word: str, table: str) -> tuple[_Morph, ...] | None:
     """Split a word into number morphemes ("tvåhundrafemtio" -> två, hundra, femtio)."""
     if not word:
         return ()
-    morphs_of = _EN_MORPHS if table == "en" else _SV_MORPHS
+    morphs_of = _MORPH_TABLES[table]
     if word in morphs_of:
         return morphs_of[word]
     if table == "en":
         return None  # English compounds are hyphenated or spaced, handled by _word_number
-    for key in _SV_KEYS_LONGEST_FIRST:
+    for key in _KEYS_LONGEST_FIRST[table]:
         if word.startswith(key):
             rest = _decompose(word[len(key) :], table)
             if rest is not None:
@@ -758,7 +1054,9 @@ def _decompose(word: str, table: str) -> tuple[_Morph, ...] | None:
     return None
 
 
-_SV_KEYS_LONGEST_FIRST = sorted(_SV_MORPHS, key=len, reverse=True)
+_KEYS_LONGEST_FIRST = {
+    table: sorted(morphs, key=len, reverse=True) for table, morphs in _MORPH_TABLES.items()
+}
 
 
 def _words_value(seq: list[_Morph], implicit_one: bool) -> int | None:
@@ -845,6 +1143,10 @@ def _to_mention(text: str, f: _Found) -> NumberMention:
     )
 
 
+_FRACTION_PRECISION = 5.0
+_PERCENT_WORD_RE = re.compile(
+    r"(?i)procent|percent|per cent|prozent|pour cent|por ciento|prosent|%"
+)
 _CORE_DIGITS_RE = re.compile(rf"\d(?:[\d.,]|{_SP}(?=\d))*")
 
 
@@ -854,6 +1156,15 @@ def _precision(m: NumberMention) -> float:
     if value == 0:
         return 0.0
     core = _CORE_DIGITS_RE.search(m.text)
+    if (
+        core is None
+        and m.kind == "percent"
+        and m.unit == "%"
+        and not _PERCENT_WORD_RE.search(m.text)
+    ):
+        # A fraction in words ("two thirds", "hälften") is a round figure: within 2.5
+        # percentage points ("two thirds" is 64-69 %, not 60 %).
+        return _FRACTION_PRECISION
     magnitude = math.floor(math.log10(value))
     if core is None:
         # Written in words: "twelve" is exact; "three million" is precise to a million.
