@@ -79,6 +79,37 @@ def test_quote_absent_gives_nearest_wording() -> None:
     assert SOURCE.text[r.start : r.end] == r.source_text
 
 
+def test_quote_in_translation_shows_the_sources_wording() -> None:
+    """An English article quoting a Swedish report in translation: no word-for-word check
+    is possible, and the result points at the source's own words for the quote."""
+    from sourcecheck.retrieve import make_passages
+
+    source = make_document(
+        "rapport",
+        [
+            [
+                "Kommunikationen från Donggala var helt förlamad utan någon information, "
+                "sade Nugroho.",
+                "Räddningsarbetet pågick hela natten.",
+            ]
+        ],
+    )
+    passages = make_passages(source)
+    r = check_quote(
+        quote("were totally crippled with no information"), [source], passages, language="en"
+    )
+    assert r.status == "translated"
+    assert r.start is not None and r.end is not None
+    assert source.text[r.start : r.end] == r.source_text
+    assert "förlamad" in (r.source_text or "")
+    # The same quote in the source's own language is checked word for word: a wrong
+    # Swedish quotation stays a wrong quotation.
+    wrong = check_quote(quote("helt lamslagen av brist på el"), [source], passages, language="sv")
+    assert wrong.status == "absent"
+    # Without the claim's language nothing is assumed.
+    assert check_quote(quote("were totally crippled"), [source], passages).status == "absent"
+
+
 def test_polarity_finds_the_denial_across_languages() -> None:
     from sourcecheck.checks.polarity import best_sentence
     from sourcecheck.retrieve import make_passages

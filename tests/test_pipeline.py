@@ -101,15 +101,44 @@ def test_contradicted_and_not_found() -> None:
     assert missing.score < 0.5
 
 
+ENGLISH_SOURCE = make_document(
+    "report",
+    [
+        ["About the municipality's bridges.", "The bridges are inspected every three years."],
+    ],
+    language="en",
+)
+
+
 def test_absent_quote_makes_support_partial() -> None:
-    report = _check(
+    article = load_text(
         _article('The report says the bridges are inspected "every single month" (page 1).'),
-        {"inspected": "vart tredje år"},
+        name="article.txt",
     )
+    scorer = ScriptedScorer({"inspected": "every three years"})
+    report = check_documents(article, [ENGLISH_SOURCE], options=Options(), scorer=scorer)
     (v,) = report.verdicts
     assert v.label == "partially_supported"
     assert v.quotes[0].status == "absent"
     assert "every single month" in v.reason
+
+
+def test_quote_in_translation_stands_or_falls_with_the_reading() -> None:
+    """An English quote of a Swedish report cannot be found word for word: where the
+    verifier reads the source as saying it, it is a translation (shown beside the source's
+    own words); where nothing supports the claim, the source has no wording for it."""
+    text = _article('The report says the bridges are inspected "every third year" (page 1).')
+    (v,) = _check(text, {"inspected": "vart tredje år"}).verdicts
+    assert v.label == "supported"
+    assert v.quotes[0].status == "translated"
+    assert v.quotes[0].source_text and v.quotes[0].source_text in SOURCE.text
+    assert "in translation" in v.reason
+    # (another wording: the process-wide score cache keeps the first call's scores)
+    text = _article('The bridges are said to be inspected "every third year" (page 1).')
+    (v,) = _check(text, {"said": "no such marker"}).verdicts
+    assert v.label == "not_found"
+    assert v.quotes[0].status == "absent"
+    assert "every third year" in v.reason
 
 
 def test_report_records_options_and_models() -> None:

@@ -257,3 +257,41 @@ def test_a_month_named_otherwise_on_the_passage_about_the_claim_contradicts() ->
                judge_model=judge_model)  # fmt: skip
     assert v.label == "contradicted"
     assert "month" in v.reason
+
+
+def test_a_quote_in_translation_does_not_count_against_the_claim() -> None:
+    """An English article quoting the Swedish report in translation: the quote cannot be
+    found word for word, the verdict rests on the verifier's reading, and the reason shows
+    the source's own wording. A quote missing from a source in the claim's own language
+    still makes the claim partial."""
+    from sourcecheck.embed import default_embedder
+    from sourcecheck.model import Quote
+
+    text = 'The report says 14 bridges "need repairs within two years".'
+    q0 = text.index('"') + 1
+    quote = Quote("need repairs within two years", q0, q0 + 29)
+    claim = Claim("c1", text, 0, len(text), language="en", quotes=(quote,))
+    cands = (ScoredPassage(P[0], None, "search", 0.9, 1.0, PairScore(0.92, 0.02)),)  # type: ignore[arg-type]
+    item = ClaimEvidence(claim, text, cands, None)
+    v = decide(item, TH, DOCS, default_embedder(), version="v2")
+    assert v.label == "supported"
+    assert v.quotes[0].status == "translated"
+    assert "repareras" in (v.quotes[0].source_text or "")
+    assert "in translation" in v.reason
+
+    english = make_document(
+        "report",
+        [["Of the 52 bridges, 14 are in poor condition; work is due by 2027."]],
+        language="en",
+    )
+    p = _passage(english, 0)
+    cands = (ScoredPassage(p, None, "search", 0.9, 1.0, PairScore(0.92, 0.02)),)  # type: ignore[arg-type]
+    v = decide(
+        ClaimEvidence(claim, text, cands, None),
+        TH,
+        {english.id: english},
+        default_embedder(),
+        version="v2",
+    )
+    assert v.quotes[0].status == "absent"
+    assert v.label == "partially_supported"

@@ -14,7 +14,9 @@ from typing import Literal
 BlockKind = Literal["heading", "paragraph", "list_item", "table", "caption", "quote", "toc"]
 VerdictLabel = Literal["supported", "partially_supported", "contradicted", "not_found"]
 CitationCheck = Literal["none", "confirmed", "wrong_location", "unresolved"]
-QuoteStatus = Literal["verbatim", "normalised", "near", "absent"]
+#: ``translated``: the source is in another language than the quote, so the quotation
+#: cannot be checked word for word; the result shows the source's own wording.
+QuoteStatus = Literal["verbatim", "normalised", "near", "translated", "absent"]
 NumberStatus = Literal["matches", "differs", "absent"]
 CitationKind = Literal["page", "section", "paragraph", "footnote", "link"]
 

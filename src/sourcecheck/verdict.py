@@ -23,7 +23,7 @@ thresholds resolved once (:class:`Thresholds`). Two named rule sets exist:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from sourcecheck.checks.numbers import check_numbers
@@ -180,7 +180,7 @@ def _decide_v2(
 
     sources = list(documents.values())
     nearby = [cands[i].passage for i in by_sup[:3]]
-    quotes = [check_quote(q, sources, nearby, embedder) for q in claim.quotes]
+    quotes = [check_quote(q, sources, nearby, embedder, claim.language) for q in claim.quotes]
     numbers = check_numbers(claim.numbers, nearby, dict(documents))
 
     label, confidence = _label(ps, pc, th)
@@ -238,6 +238,12 @@ def _decide_v2(
                 )
                 + "."
             )
+
+    # A quote the evidence holds only in another language stands in translation where
+    # the source is read as saying what the claim says; where it is not (nothing found,
+    # or the source says otherwise) the source has no wording for it: absent.
+    if label in ("not_found", "contradicted"):
+        quotes = [replace(q, status="absent") if q.status == "translated" else q for q in quotes]
 
     def strength(i: int) -> float:
         return js[i].contradicts if label == "contradicted" else js[i].supports
@@ -305,6 +311,8 @@ def _decide_v2(
         if problems:
             reason = reason[:-1] + f"; {problems}."
 
+    if label != "not_found":
+        reason += translation_note(quotes)
     reason += part_note
     evidence_order = [anchor] + [i for i in order if i != anchor]
     evidence = tuple(evidence_of(cands[i], documents) for i in evidence_order[:max_evidence])
@@ -624,6 +632,16 @@ def _holding(cands: Sequence[ScoredPassage], doc_id: str, offset: int, order: li
         if p.doc_id == doc_id and p.start <= offset < p.end:
             return i
     return order[0]
+
+
+def translation_note(quotes: Sequence[QuoteResult]) -> str:
+    """`` The quote "…" is in translation; the source words it as “…”.`` for each quote
+    the evidence holds only in another language."""
+    return "".join(
+        f' The quote "{q.text}" is in translation; the source words it as “{q.source_text}”.'
+        for q in quotes
+        if q.status == "translated" and q.source_text
+    )
 
 
 def partial_problems(quotes: Sequence[QuoteResult], numbers: Sequence[NumberResult]) -> str:

@@ -2,8 +2,13 @@
 
 ``verbatim``: the exact characters occur. ``normalised``: they occur once case, quote
 marks, dashes, ligatures, hyphenation and whitespace are folded. ``near``: a window of the
-source's own words is close (the report shows that wording). ``absent``: nothing close;
-the report shows the source's nearest wording from the best evidence.
+source's own words is close (the report shows that wording). ``translated``: the quote
+is in another language than the evidence (an English article quoting a Swedish report
+in translation): no word-for-word check is possible, and the report shows the source's
+wording closest in meaning, for the reader to compare; whether the quote says what the
+source says is the verifier's reading of the claim. ``absent``: nothing close in the
+quote's own language; the report shows the source's nearest wording from the best
+evidence.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ def check_quote(
     sources: Sequence[Document],
     nearby: Sequence[Passage],
     embedder: Embedder | None = None,
+    language: str | None = None,
 ) -> QuoteResult:
     """Check one quotation against ``sources``; ``nearby`` are the claim's best evidence
-    passages, where near matches and the nearest wording are looked for."""
+    passages, where near matches and the nearest wording are looked for. ``language``:
+    the quote's (the claim's) language, to tell a translated quote from a wrong one."""
     wanted = quote.text.strip()
     if not wanted:
         return QuoteResult(text=quote.text, status="absent")
@@ -62,12 +69,31 @@ def check_quote(
     if best is not None and best[0] >= NEAR_THRESHOLD:
         ratio, passage, s, e = best
         return _found(quote, "near", docs[passage.doc_id], s, e, ratio)
-    nearest = _nearest_wording(wanted, nearby, embedder)
+    if _translated(language, nearby, docs):
+        nearest = _nearest_wording(wanted, nearby, embedder, _MAX_TRANSLATED_WORDS)
+        if nearest is not None:
+            sim, passage, s, e = nearest
+            return _found(quote, "translated", docs[passage.doc_id], s, e, sim)
+    nearest = _nearest_wording(wanted, nearby, embedder, 4)
     if nearest is None:
         return QuoteResult(text=quote.text, status="absent")
     sim, passage, s, e = nearest
     # Not found: the result still points at the source's nearest wording.
     return _found(quote, "absent", docs[passage.doc_id], s, e, sim)
+
+
+#: The longest wording shown for a translated quote (a translation need not keep the
+#: quote's word count, so windows of about its length are compared, up to this).
+_MAX_TRANSLATED_WORDS = 16
+
+
+def _translated(language: str | None, nearby: Sequence[Passage], docs: dict[str, Document]) -> bool:
+    """Whether the evidence is in another language than the quote: every nearby
+    passage's document has a known language, and none is the quote's."""
+    if not language or not nearby:
+        return False
+    langs = {docs[p.doc_id].language for p in nearby}
+    return None not in langs and language not in langs
 
 
 def _found(
@@ -111,13 +137,14 @@ def _best_window(
 
 
 def _nearest_wording(
-    wanted: str, nearby: Sequence[Passage], embedder: Embedder | None
+    wanted: str, nearby: Sequence[Passage], embedder: Embedder | None, max_words: int
 ) -> tuple[float, Passage, int, int] | None:
-    """The source's wording closest in meaning (any language) to the quoted words."""
+    """The source's wording closest in meaning (any language) to the quoted words, in
+    windows of about the quote's length, at most ``max_words``."""
     n_words = max(1, len(wanted.split()))
     cands: list[tuple[Passage, int, int]] = []
     for passage in nearby[:2]:
-        cands.extend((passage, s, e) for s, e in _windows(passage, min(n_words, 4)))
+        cands.extend((passage, s, e) for s, e in _windows(passage, min(n_words, max_words)))
     if not cands:
         return None
     embedder = embedder or default_embedder()

@@ -274,7 +274,7 @@ def highlight_claim(verdict: Verdict) -> Markup:
 def _status_class(status: str) -> str:
     if status in STATUS_OK:
         return "ok"
-    return "near" if status == "near" else "bad"
+    return "near" if status in ("near", "translated") else "bad"
 
 
 # -- the view --------------------------------------------------------------------------------

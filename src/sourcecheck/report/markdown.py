@@ -141,6 +141,8 @@ def quote_status_text(q: QuoteResult) -> str:
     if q.status == "near":
         sim = f", similarity {q.similarity:.2f}" if q.similarity is not None else ""
         return f"close but not exact{at}{sim}{said}"
+    if q.status == "translated":
+        return f"quoted in translation; the source's own wording{at}: “{q.source_text}”"
     return f"not in the source{said}" + (f" ({where})" if said and where else "")
 
 
@@ -164,6 +166,8 @@ def status_icon(status: str) -> str:
         return "✓"
     if status == "near":
         return "≈"
+    if status == "translated":
+        return "⇄"
     return "✗"
 
 
