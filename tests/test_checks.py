@@ -156,3 +156,35 @@ def test_strip_attribution() -> None:
         "The report recommends a new tunnel."
     )
     assert strip_attribution("The report says so.") == "The report says so."
+
+
+def test_strip_attribution_assertive_frames_only() -> None:
+    """A frame that commits the source to X ("admits", "is clear that", "acknowledged",
+    with where it says so) gives X; one that does not (denies, recommends, hopes) stays,
+    since checking X alone would check the opposite or a wish."""
+    from sourcecheck.claims import strip_attribution
+
+    stripped = {
+        "And the report admits on page 20 that two patients died while waiting.": (
+            "Two patients died while waiting."
+        ),
+        "The review is refreshingly clear that bed shortages are the main cause.": (
+            "Bed shortages are the main cause."
+        ),
+        "The audit acknowledged that maintenance costs had doubled since 2019.": (
+            "Maintenance costs had doubled since 2019."
+        ),
+        "The report literally says the region is not the worst of the four.": (
+            "The region is not the worst of the four."
+        ),
+        "Rapporten medger att väntetiderna har ökat kraftigt.": "Väntetiderna har ökat kraftigt.",
+    }
+    for text, core in stripped.items():
+        assert strip_attribution(text) == core
+    for kept in (
+        "The report denies that costs rose last year.",
+        "The report recommends that the council build a tunnel.",
+        "The report hopes that waiting times will fall next year.",
+        "The report that was published in May shows costs rose.",
+    ):
+        assert strip_attribution(kept) == kept

@@ -610,19 +610,28 @@ _SOURCE_NOUN = (
     r"(?:the|this|that|a|its|their)\s+(?:\w+\s+)?"
     r"(?:report|study|document|source|survey|inspection|review|audit|paper|article|analysis)"
 )
+# Assertive reporting verbs only: they commit the source to X ("admits that X", "is clear
+# that X"). Verbs that do not ("denies", "recommends", "hopes", "doubts") keep their frame:
+# stripping theirs would check the opposite or a wish.
 _SAYS = (
-    r"(?:clearly\s+|actually\s+|also\s+)?(?:says|said|states|stated|shows|showed|found|finds|"
+    r"(?:(?:also|even|still|\w+ly)\s+)?(?:says|said|states|stated|shows|showed|found|finds|"
     r"notes|noted|writes|wrote|claims|claimed|reports|reported|concludes|concluded|"
-    r"confirms|confirmed|describes|described)"
+    r"confirms|confirmed|describes|described|admits|admitted|acknowledges|acknowledged|"
+    r"concedes|conceded|estimates|estimated|explains|explained|establishes|established|"
+    r"points\s+out|pointed\s+out|makes\s+(?:it\s+)?clear|made\s+(?:it\s+)?clear|"
+    r"(?:is|was)\s+(?:\w+ly\s+)?(?:clear|explicit))"
+    # where it says so: "admits on page 20 that", "says in its summary that"
+    r"(?:\s+(?:on\s+page\s+\d+|in\s+(?:section|§)\s*\d+(?:\.\d+)*|in\s+its\s+\w+))?"
 )
 _LEAD_RE = re.compile(
     r"^\s*(?:(?:that's|that is|this is|it's|it is)\s+(?:wrong|not true|false|right|correct|"
     r"true)\s*[,.;:!-]\s*)?"
-    r"(?:(?:actually|in fact|indeed|however|but)\s*,?\s+)?"
+    r"(?:(?:actually|in fact|indeed|however|but|and|so|yes|no|well)\s*,?\s+)?"
     r"(?:(?:according to\s+" + _SOURCE_NOUN + r"\s*,?\s*)|"
     r"(?:" + _SOURCE_NOUN + r"\s+" + _SAYS + r"\s+(?:that\s+)?)|"
     r"(?:(?:rapporten|utredningen|granskningen|studien)\s+(?:säger|visar|konstaterar|"
-    r"skriver|anger|beskriver)\s+(?:att\s+)?))?",
+    r"skriver|anger|beskriver|medger|erkänner|bekräftar|framhåller|slår\s+fast)"
+    r"\s+(?:att\s+)?))?",
     re.IGNORECASE,
 )
 _TRAIL_RE = re.compile(
