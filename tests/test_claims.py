@@ -648,3 +648,19 @@ def test_offsets_property(text: str, comment_text: str, language: str) -> None:
 )
 def test_split_statements(text: str, language: str, parts: list[str] | None) -> None:
     assert split_statements(text, language) == (parts or [text])
+
+
+def test_citations_in_the_other_served_languages() -> None:
+    """Page and section words of German, French, Spanish, Danish and Finnish are
+    citations, and the numbers in them are not the claim's numbers."""
+    from sourcecheck.load import load_text
+
+    text = (
+        "Umwandlungen treiben die Mieten derzeit nicht, so das Institut (S. 3, Abschnitt 4.1)."
+        "\n\nLe préfet a fermé douze écoles en 2024 (page 4, chapitre 2).\n\n"
+        "El ayuntamiento cerró tres escuelas en 2023 (pág. 7, apartado 3.2).\n"
+    )
+    claims = extract_claims(load_text(text, name="a.txt"), []).claims
+    cites = [(c.citations[0].page, c.citations[0].section) for c in claims]
+    assert cites == [("3", "4.1"), ("4", "2"), ("7", "3.2")]
+    assert [n.text for n in claims[0].numbers] == []

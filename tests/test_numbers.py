@@ -508,3 +508,37 @@ def test_a_fraction_is_a_round_share() -> None:
     assert numbers_equal(two_thirds, one("zwei Drittel", "de"))
     assert not numbers_equal(two_thirds, one("60 %", "fr"))
     assert not numbers_equal(one("hälften", "sv"), one("40 %", "en"))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("Roughly one in three pupils is entitled to school transport", "en", 33.33),
+        ("one voter in five stayed at home", "en", 20.0),
+        ("3 out of 10 residents", "en", 30.0),
+        ("var tredje elev har rätt till skolskjuts", "sv", 33.33),
+        ("varannan kommun", "sv", 50.0),
+        ("jeder dritte Befragte", "de", 33.33),
+        ("un élève sur trois", "fr", 33.33),
+        ("uno de cada tres alumnos", "es", 33.33),
+        ("hver tredje elev", "da", 33.33),
+        ("joka kolmas oppilas", "fi", 33.33),
+    ],
+)
+def test_ratios_are_shares(text: str, language: str, value: float) -> None:
+    m = one(text, language)
+    assert (m.value, m.kind) == (value, "percent")
+
+
+def test_ratio_matches_the_fraction_it_translates() -> None:
+    assert numbers_equal(one("one in three pupils", "en"), one("en tredjedel av eleverna", "sv"))
+    assert not numbers_equal(one("one in three pupils", "en"), one("en fjärdedel", "sv"))
+    # no ratio: a year, or a count over a period
+    assert [m.kind for m in find_numbers("one school in 2024", "en")] == ["number", "year"]
+    assert all(m.kind != "percent" for m in find_numbers("two schools in three years", "en"))
+
+
+def test_one_after_the_superlative_is_a_pronoun() -> None:
+    assert find_numbers("Tallåsen is the only one whose pupil numbers grew", "en") == []
+    assert find_numbers("the largest one in the region", "en") == []
+    assert one("only one school closed", "en").value == 1

@@ -87,15 +87,19 @@ _REFERENCE_RE = re.compile(
     rf"""(?ix)
     (?<![\w.])
     (?:
-        # page 12, p. 12, pp. 12–13, pages 12-13, s. 12, sid. 12, sidan 12, page iv, s. 12 f.
-        (?P<page_kw>pages?|pp?\.|sidorna|sidor|sidan|sida|sid\.|s\.)\s*
+        # page 12, p. 12, pp. 12–13, pages 12-13, s. 12, sid. 12, sidan 12, page iv, s. 12 f.,
+        # Seite 12, página 12, pág. 12, siden 12, sivu 12
+        (?P<page_kw>pages?|pp?\.|sidorna|sidor|sidan|sida|sid\.|s\.|seiten?|páginas?|pág\.
+                    |siderne|siden|side|sivulla|sivu)\s*
         (?P<page>{_LABEL})
         (?:\s*(?:[-–—]|to|till)\s*(?P<page_end>{_LABEL}))?
         (?:\s+ff?\.)?
       |
-        # section 3.4.3, § 3.4.3, avsnitt 3.4.3, chapter 2, kapitel 2, kap. 2
+        # section 3.4.3, § 3.4.3, avsnitt 3.4.3, chapter 2, kapitel 2, kap. 2, Abschnitt 4.1,
+        # chapitre 2, sección 3, apartado 3, capítulo 2, afsnit 3, kapittel 2, luku 2
         (?P<section_kw>sections?|sect?\.|§§?|avsnitt(?:et|en)?|avsn\.|chapters?|chap\.|ch\.
-                       |kapitlet|kapitel|kap\.)\s*
+                       |kapitlet|kapitel|kap\.|abschnitte?|abschn\.|chapitre|secci[oó]n
+                       |secciones|apartado|cap[ií]tulo|afsnit(?:tet)?|kapittel|luvussa|luku)\s*
         (?P<section>\d+(?:\.\d+)*[a-z]?)
         (?:\s*(?:[-–—]|to|till)\s*\d+(?:\.\d+)*)?
       |
@@ -103,8 +107,8 @@ _REFERENCE_RE = re.compile(
         (?:(?P<para_word>{_ORDINAL_ALT})|(?P<para_digit>\d{{1,2}})(?:st|nd|rd|th|:e|:a))\s+
         (?:paragraphs?|stycket|stycke)
       |
-        # paragraph 3, para. 3, ¶ 3, stycke 3
-        (?:paragraph|para\.|¶|stycket|stycke)\s*(?P<para_num>\d{{1,3}})
+        # paragraph 3, para. 3, ¶ 3, stycke 3, Absatz 3, paragraphe 3, párrafo 3
+        (?:paragraph|para\.|¶|stycket|stycke|absatz|paragraphe|p[aá]rrafo)\s*(?P<para_num>\d{{1,3}})
     )
     (?![\w])
     """

@@ -23,7 +23,9 @@ What is recognised (each mention's ``text`` is ``text[start:end]``):
   "quatre-vingt-dix"); ordinals (first..twentieth, första..tjugonde, "3rd", "3:e") with
   kind ``"ordinal"``;
 * percentages ("12%", "12 procent", "12 percent", kind ``"percent"``, unit ``"%"``) and
-  percentage points ("procentenheter", "percentage points", unit ``"pp"``);
+  percentage points ("procentenheter", "percentage points", unit ``"pp"``); fractions and
+  ratios as percentages ("two thirds", "två tredjedelar", "zwei Drittel", "hälften",
+  "one in three", "var tredje", "un sur trois"), precise to 2.5 points;
 * units after a number (km, m, kg, t, SEK, EUR, USD, year, ...), currencies before one
   ("$", "€", "£", "SEK 12"); currencies give kind ``"money"``;
 * dates: "12 March 2024", "March 12, 2024", "12 mars 2024", "2024-03-12", "12.3.2024"
@@ -411,7 +413,9 @@ _WORD_JOIN_RE = re.compile(rf"(?i)(?:{_GAP}(?P<and>and{_GAP})?|[-‑])")
 
 # "one" as a pronoun, not a number: "no one", "this one", "one could", "one's own".
 _ONE_PRONOUN_BEFORE_RE = re.compile(
-    r"(?i)\b(?:no|any|every|some|the|this|that|which|each|another|last|little|other)"
+    r"(?i)\b(?:no|any|every|some|the|this|that|which|each|another|last|little|other"
+    # "the only one whose", "the largest one"
+    r"|the\s+(?:only|same|first|last|largest|biggest|smallest|best|worst|\w+est))"
     rf"{_SP}+$"
 )
 _ONE_PRONOUN_AFTER_RE = re.compile(
@@ -477,6 +481,73 @@ _PERIOD_ORDINALS = (
 _OF_AFTER_RE = re.compile(rf"{_SP}+(?:of|de|des|du|d['’]|del)\b", re.IGNORECASE)
 
 
+# Ratios: "one in three", "3 out of 10", "un sur trois", "uno de cada tres" (numerator,
+# joiner, denominator), and "every third": "var tredje", "jeder dritte", "hver tredje",
+# "joka kolmas" (one in the ordinal's value; "varannan", "hver anden": one in two).
+_RATIO_CARDINALS: dict[str, dict[str, int]] = {
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10},
+    "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+           "sept": 7, "huit": 8, "neuf": 9, "dix": 10},
+    "es": {"uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+           "siete": 7, "ocho": 8, "nueve": 9, "diez": 10},
+}  # fmt: skip
+_RATIO_JOINERS = {"en": r"(?:in|out\s+of)", "fr": r"sur", "es": r"de\s+cada"}
+_EVERY_NTH: dict[str, tuple[str, dict[str, int]]] = {
+    "sv": (r"var", {"annan": 2, "tredje": 3, "fjärde": 4, "femte": 5, "sjätte": 6,
+                    "tionde": 10}),
+    "de": (r"jede[rsnm]?", {"zweite": 2, "zweiten": 2, "dritte": 3, "dritten": 3,
+                            "vierte": 4, "vierten": 4, "fünfte": 5, "fünften": 5,
+                            "zehnte": 10, "zehnten": 10}),
+    "da": (r"hver", {"anden": 2, "andet": 2, "tredje": 3, "fjerde": 4, "femte": 5,
+                     "tiende": 10}),
+    "nb": (r"hver", {"andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "tiende": 10}),
+    "fi": (r"joka", {"toinen": 2, "kolmas": 3, "neljäs": 4, "viides": 5, "kymmenes": 10}),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _ratio_re(lang: str) -> re.Pattern[str] | None:
+    if lang in _RATIO_CARDINALS:
+        words = _alternation(_RATIO_CARDINALS[lang])
+        # A noun may sit between after "one" ("one voter in five", "un élève sur trois")
+        # when the denominator is a word ("one school in 2024", "two schools in three
+        # years" are no ratios).
+        ones = _alternation(w for w, v in _RATIO_CARDINALS[lang].items() if v == 1)
+        joiner = _RATIO_JOINERS[lang]
+        return re.compile(
+            rf"(?i)(?<![\w.,-])(?:(?P<one>{ones})(?:{_SP}+[^\W\d_]+){{1,2}}{_SP}+{joiner}"
+            rf"{_SP}+(?P<den_one>{words})|(?P<num>{words}|\d{{1,3}}){_SP}+{joiner}{_SP}+"
+            rf"(?P<den>{words}|\d{{1,3}}))(?![\w-]|[.,]\d)"
+        )
+    if lang in _EVERY_NTH:
+        every, ordinals = _EVERY_NTH[lang]
+        # Swedish "varannan" is written as one word.
+        return re.compile(
+            rf"(?i)(?<![\w-]){every}(?:{_SP}+|(?=annan))(?P<ord>{_alternation(ordinals)})"
+            r"(?![\w-])"
+        )
+    return None
+
+
+def _find_ratios(text: str, lang: str, keep: _Keep) -> None:
+    ratio_re = _ratio_re(lang)
+    if ratio_re is None:
+        return
+    for m in ratio_re.finditer(text):
+        if "ord" in ratio_re.groupindex:
+            num, den = 1, _EVERY_NTH[lang][1][m.group("ord").lower()]
+        else:
+            cardinals = _RATIO_CARDINALS[lang]
+            a = (m.group("num") or m.group("one")).lower()
+            b = (m.group("den") or m.group("den_one")).lower()
+            num = int(a) if a.isdigit() else cardinals[a]
+            den = int(b) if b.isdigit() else cardinals[b]
+        if 0 < num < den:
+            value = (Decimal(100) * num / den).quantize(Decimal("0.01"))
+            keep(_Found(m.start(), m.end(), value, "percent", unit="%"))
+
+
 def _fraction_languages(lang: str | None) -> list[str]:
     if lang is None:
         return ["en", "sv"]
@@ -499,8 +570,10 @@ _PERIOD_BEFORE_RE = re.compile(rf"(?i)\b{_PERIOD_ORDINALS}{_SP}+$")
 
 
 def _find_fractions(text: str, lang: str | None, keep: _Keep) -> None:
-    """Fractions as percentages of kind ``"percent"``: "two thirds" is 66.67 %."""
+    """Fractions and ratios as percentages of kind ``"percent"``: "two thirds" and "one in
+    three" are 66.67 % and 33.33 %."""
     for table in _fraction_languages(lang):
+        _find_ratios(text, table, keep)
         fraction_re, half_re = _fraction_res(table)
         for m in fraction_re.finditer(text):
             den, alone = _FRACTION_DENOMINATORS[table][m.group("den").lower()]
