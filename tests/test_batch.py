@@ -393,6 +393,32 @@ def test_items_without_sources_are_checked_against_the_corpus(tmp_path: Path) ->
     assert "weather" not in {s.id for s in report.sources}
 
 
+def test_an_items_own_sources_are_searched_beside_the_corpus(tmp_path: Path) -> None:
+    """An item that names its own sources with --corpus is checked against both; its
+    source may carry an id the corpus already uses (it is renamed, not merged)."""
+    corpus = _corpus(tmp_path)
+    own = tmp_path / "weather.txt"
+    own.write_text("The ferry to Askøy was cancelled on 12 November 2024 because of storms.")
+    path = tmp_path / "items.jsonl"
+    items = [
+        {"id": "ferry", "article_text": "The ferry to Askøy was cancelled on 12 November 2024.",
+         "sources": ["weather.txt"]},
+        {"id": "rain", "article_text": "It rained on 40 days in Bergen in October 2024."},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(x) + "\n" for x in items))
+    out = tmp_path / "out"
+    result = run_batch(path, out, corpus=corpus, options=LEXICAL, index_dir=tmp_path / "idx")
+    assert result.done == 2 and result.failed == 0
+    rows = {r["item"]: r for r in _rows(out)}
+    ferry = report_from_json((out / "reports" / "ferry.json").read_text())
+    (verdict,) = ferry.verdicts
+    # the item's own "weather" source, renamed beside the corpus's "weather"
+    assert verdict.evidence[0].source.startswith("weather") and "Askøy" in verdict.evidence[0].text
+    assert verdict.evidence[0].source != "weather"
+    assert verdict.evidence[0].source in {s.id for s in ferry.sources}
+    assert rows["rain"]["evidence_source"] == "weather"  # the corpus's own document
+
+
 def test_without_a_corpus_an_item_needs_sources(tmp_path: Path) -> None:
     item = BatchItem(id="x", line=1, article_text="Something happened.")
     result = run_batch([item], tmp_path / "out", options=LEXICAL)

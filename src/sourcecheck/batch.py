@@ -40,7 +40,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -275,7 +275,7 @@ class Checker:
         self.cache = ScoreCache(store=default_score_store() if cache else None)
 
     def __call__(self, item: BatchItem, key: str | None = None) -> ItemOutcome:
-        from sourcecheck.pipeline import _unique_ids, check_documents
+        from sourcecheck.pipeline import _free_id, _unique_ids, check_documents
         from sourcecheck.report import report_to_json
 
         key = key or item_key(item, self.options, self.corpus_key)
@@ -291,10 +291,18 @@ class Checker:
                 raise InputError(f"item {item.id}", "has no sources and no --corpus is given")
             sources = _unique_ids([_load(s) for s in item.sources], article)
             if self.corpus is not None and sources:
-                # Its own sources and the corpus: both searched, as one index.
-                from sourcecheck.retrieve import build_index
+                # Its own sources and the corpus: both searched, as one index; the
+                # corpus's vectors are reused, only the item's sources are embedded.
+                from sourcecheck.retrieve import extend_index
 
-                index = build_index([*self.corpus.documents.values(), *sources], self.embedder)
+                taken = set(self.corpus.documents) | {d.id for d in sources}
+                renamed = []
+                for d in sources:
+                    if d.id in self.corpus.documents:
+                        d = replace(d, id=_free_id(d.id, taken))
+                        taken.add(d.id)
+                    renamed.append(d)
+                index = extend_index(self.corpus, renamed, self.embedder)
                 sources = []
             else:
                 index = self.corpus

@@ -153,8 +153,6 @@ def build_index(
 ) -> SourceIndex:
     """Passages of every source, indexed; ``progress(done, total)`` follows the embedding
     of the passages, which is where a large source spends its time."""
-    import bm25s
-
     if window_vectors not in WINDOW_VECTORS:
         raise ValueError(f"window_vectors must be one of {WINDOW_VECTORS}")
     embedder = embedder or default_embedder()
@@ -164,13 +162,78 @@ def build_index(
         ps = make_passages(doc)
         doc_passages[doc.id] = list(range(len(passages), len(passages) + len(ps)))
         passages.extend(ps)
-    langs = {d.id: d.language for d in sources}
-    corpus = [content_tokens(p.text, langs[p.doc_id]) or ["\u2205"] for p in passages]
+    vectors = _passage_vectors(passages, embedder, progress, window_vectors)
+    documents = {d.id: d for d in sources}
+    return SourceIndex(
+        documents=documents,
+        passages=passages,
+        passage_doc=[p.doc_id for p in passages],
+        vectors=vectors,
+        _bm25=_bm25_of(passages, documents),
+        _doc_passages=doc_passages,
+    )
+
+
+def extend_index(
+    index: SourceIndex,
+    sources: Sequence[Document],
+    embedder: Embedder | None = None,
+    *,
+    window_vectors: str = "mean",
+) -> SourceIndex:
+    """``index`` (a corpus) with ``sources`` added: their passages are made and embedded,
+    the index's own vectors are reused as they are, and BM25 is rebuilt over all passages
+    (its word weights depend on the whole collection). The same index as
+    :func:`build_index` over both, without embedding the corpus again."""
+    if not sources:
+        return index
+    embedder = embedder or default_embedder()
+    clash = [d.id for d in sources if d.id in index.documents]
+    if clash:
+        raise ValueError(f"source ids already in the index: {', '.join(clash)}")
+    passages = list(index.passages)
+    doc_passages = dict(index._doc_passages)
+    new: list[Passage] = []
+    for doc in sources:
+        ps = make_passages(doc)
+        first = len(passages) + len(new)
+        doc_passages[doc.id] = list(range(first, first + len(ps)))
+        new.extend(ps)
+    vectors = np.concatenate(
+        [index.vectors, _passage_vectors(new, embedder, None, window_vectors)], axis=0
+    )
+    passages.extend(new)
+    documents = {**index.documents, **{d.id: d for d in sources}}
+    return SourceIndex(
+        documents=documents,
+        passages=passages,
+        passage_doc=[p.doc_id for p in passages],
+        vectors=vectors,
+        _bm25=_bm25_of(passages, documents),
+        _doc_passages=doc_passages,
+    )
+
+
+def _bm25_of(passages: Sequence[Passage], documents: dict[str, Document]) -> object:
+    import bm25s
+
+    corpus = [content_tokens(p.text, documents[p.doc_id].language) or ["\u2205"] for p in passages]
     bm25 = bm25s.BM25()
     if corpus:
         bm25.index(corpus, show_progress=False)
+    return bm25
+
+
+def _passage_vectors(
+    passages: Sequence[Passage],
+    embedder: Embedder,
+    progress: Callable[[int, int], None] | None,
+    window_vectors: str,
+) -> npt.NDArray[np.float32]:
+    """One unit vector per passage; with ``"mean"`` a two-sentence window's is the
+    normalised sum of its sentences'."""
     vectors = np.zeros((len(passages), DIM), dtype=np.float32)
-    windows = _windows(passages) if window_vectors == "mean" else {}
+    windows = _windows(list(passages)) if window_vectors == "mean" else {}
     todo = [i for i in range(len(passages)) if i not in windows]
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
@@ -180,14 +243,7 @@ def build_index(
     for i, (a, b) in windows.items():
         v = vectors[a] + vectors[b]
         vectors[i] = v / max(float(np.linalg.norm(v)), 1e-12)
-    return SourceIndex(
-        documents={d.id: d for d in sources},
-        passages=passages,
-        passage_doc=[p.doc_id for p in passages],
-        vectors=vectors,
-        _bm25=bm25,
-        _doc_passages=doc_passages,
-    )
+    return vectors
 
 
 def _cited_sources(index: SourceIndex, citation: Citation) -> list[Document]:
