@@ -21,7 +21,11 @@ alone: what ``check`` did before the check-worthiness model). Figures per run:
 - ``source`` sentences skipped (target: none), listed;
 - wall time of the command (target: 20 s cold on two cores) and the report's own stage
   timings;
-- verdicts per label over the checked ``source`` sentences.
+- verdicts over the checked ``source`` sentences: the share accepted (a correct sentence
+  is accepted as ``supported`` or ``partially_supported``; the post's eight and the
+  thread's two deliberately wrong ones carry their own accepted verdicts, and the
+  misplaced page its expected citation check, in ``post.json``), and flips (a wrong
+  sentence called ``supported``, a correct one ``contradicted``).
 
 A checked claim is matched to the labelled sentence it lies in (the loader's sentence
 splitter and the labels' need not cut a sentence the same way: the claim is assigned to
@@ -49,6 +53,7 @@ from verdict_suites import pdf_text
 
 CASES = Path(__file__).resolve().parent / "longpost_cases"
 RUNS = {"default": [], "all-sentences": ["--all-sentences"]}
+CORRECT = ["supported", "partially_supported"]
 _WORD = re.compile(r"\w+")
 
 
@@ -60,16 +65,20 @@ def read_case(folder: Path = CASES) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def labelled_sentences(post: dict[str, Any]) -> list[dict[str, Any]]:
     """Every labelled sentence: where (``post`` or a comment id), text, label."""
-    out = [
-        {"where": "post", "text": s["text"], "label": s["label"]}
-        for para in post["paragraphs"]
-        for s in para
+    places = [("post", s) for para in post["paragraphs"] for s in para] + [
+        (c["id"], s) for c in post["comments"] for s in c["sentences"]
     ]
-    for c in post["comments"]:
-        out.extend(
-            {"where": c["id"], "text": s["text"], "label": s["label"]} for s in c["sentences"]
-        )
-    return out
+    return [
+        {
+            "where": where,
+            "text": s["text"],
+            "label": s["label"],
+            "accept": s.get("accept", CORRECT),
+            "wrong": "accept" in s,
+            "citation": s.get("citation"),
+        }
+        for where, s in places
+    ]
 
 
 def post_html(post: dict[str, Any]) -> str:
@@ -175,14 +184,33 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
     checked: list[int] = []
     unmatched = 0
     verdicts: Counter[str] = Counter()
+    accepted = flips = 0
+    wrong: list[str] = []
     for claim in report["claims"]:
         i = match(claim["text"], claim["origin"], sentences)
         if i is None:
             unmatched += 1
             continue
         checked.append(i)
-        if sentences[i]["label"] == "source":
-            verdicts[claim["verdict"]] += 1
+        s = sentences[i]
+        if s["label"] != "source":
+            continue
+        verdict = claim["verdict"]
+        verdicts[verdict] += 1
+        ok = verdict in s["accept"] and (
+            s["citation"] is None or claim["citation_check"] == s["citation"]
+        )
+        accepted += ok
+        flips += (s["wrong"] and verdict == "supported" and "supported" not in s["accept"]) or (
+            not s["wrong"] and verdict == "contradicted"
+        )
+        if s["wrong"]:
+            wrong.append(
+                f"{'ok' if ok else 'MISSED'}: {verdict}, citation {claim['citation_check']} "
+                f"(accepted {'/'.join(s['accept'])}"
+                + (f", citation {s['citation']}" if s["citation"] else "")
+                + f"): {s['text']}"
+            )
     by_label = Counter(sentences[i]["label"] for i in checked)
     n = len(report["claims"])
     checked_set = set(checked)
@@ -200,6 +228,10 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
         "source_total": sum(s["label"] == "source" for s in sentences),
         "source_skipped": skipped_source,
         "verdicts_on_source": dict(verdicts),
+        "source_checked": sum(verdicts.values()),
+        "source_accepted": accepted,
+        "source_flips": flips,
+        "wrong_sentences": wrong,
         "timings": report.get("timings", {}),
     }
 
@@ -210,8 +242,8 @@ def markdown(result: dict[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in sorted(result["labels"].items()))
         + f"; report {result['pages']} pages)\n",
         "| run | wall s (cold) | checked | opinion % of checked | source | world | opinion "
-        "| source skipped | verdicts on source sentences |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| source skipped | source accepted | source flips | verdicts on source sentences |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in result["runs"].items():
         f = r["figures"]
@@ -220,6 +252,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {name} | {r['wall_s']} | {f['checked']} | {f['opinion_share']} | "
             f"{lab.get('source', 0)} | {lab.get('world', 0)} | {lab.get('opinion', 0)} | "
             f"{len(f['source_skipped'])} of {f['source_total']} | "
+            f"{f['source_accepted']} of {f['source_checked']} | {f['source_flips']} | "
             + ", ".join(f"{k} {v}" for k, v in sorted(f["verdicts_on_source"].items()))
             + " |"
         )
@@ -232,6 +265,8 @@ def markdown(result: dict[str, Any]) -> str:
         )
         for s in r["figures"]["source_skipped"]:
             lines.append(f"  - skipped source sentence: {s}")
+        for s in r["figures"]["wrong_sentences"]:
+            lines.append(f"  - deliberately wrong, {s}")
     return "\n".join(lines) + "\n"
 
 
