@@ -188,3 +188,38 @@ def test_strip_attribution_assertive_frames_only() -> None:
         "The report that was published in May shows costs rose.",
     ):
         assert strip_attribution(kept) == kept
+
+
+def test_a_number_differs_only_from_its_counterpart() -> None:
+    """A claim number "differs" where the passage gives the same quantity another value;
+    a passage number that is the counterpart of another claim number, or of another order
+    of magnitude, is not its rival."""
+    from sourcecheck.checks.numbers import check_numbers
+    from sourcecheck.model import NumberMention
+    from sourcecheck.numbers import find_numbers
+    from sourcecheck.retrieve import make_passages
+
+    source = make_document(
+        "rapport",
+        [
+            [
+                "Vid utgången av 2023 hade regionen 1 012 vårdplatser, jämfört med 1 086 "
+                "vid utgången av 2019. Minskningen uppgår alltså till 74 vårdplatser."
+            ]
+        ],
+    )
+    passage = max(make_passages(source), key=lambda p: len(p.text))
+    docs = {source.id: source}
+
+    def results(claim: str) -> dict[str, str]:
+        nums: list[NumberMention] = find_numbers(claim, "en")
+        return {r.text: r.status for r in check_numbers(nums, [passage], docs)}
+
+    # 74 is the counterpart of the claim's own 74; 1,086 is no rival of 61
+    assert results("The region had 1,012 beds, 74 fewer than in 2019, and 61 of the closures "
+                   "were down to a lack of nurses.") == {
+        "1,012": "matches", "74": "matches", "2019": "matches", "61": "absent"
+    }  # fmt: skip
+    # a changed figure of the same quantity still differs
+    assert results("The region had 1,012 beds, 84 fewer than in 2019.")["84"] == "differs"
+    assert results("The region had 1,112 beds at the end of 2023.")["1,112"] == "differs"

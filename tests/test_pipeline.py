@@ -213,3 +213,30 @@ def test_offsets_round_trip_on_generated_documents(docs: tuple[str, str]) -> Non
                 assert source.text[n.start : n.end] == n.source_text
         if v.label == "supported":
             assert v.evidence, "no evidence, no supported"
+
+
+def test_a_passage_joining_statements_is_read_again_statement_by_statement() -> None:
+    """The verifier reads a negation in the second half of "A, men B" as contradicting a
+    claim that states A: the passage is read again statement by statement, and the
+    statement that supports the claim is the evidence, with its own offsets."""
+    source = make_document(
+        "rapport",
+        [["Ekbron har varit avstängd för tung trafik sedan mars, men Storåbron är inte "
+          "avstängd för någon trafik alls."]],
+    )  # fmt: skip
+    article = load_text(_article("The Ek bridge has been closed to heavy traffic since March."),
+                        name="article.txt")  # fmt: skip
+    scorer = ScriptedScorer({"Ek bridge": "Ekbron"})
+    report = check_documents(article, [source], options=Options(), scorer=scorer)
+    (v,) = report.verdicts
+    assert v.label == "supported"
+    ev = v.evidence[0]
+    assert ev.text == "Ekbron har varit avstängd för tung trafik sedan mars"
+    assert source.text[ev.start : ev.end] == ev.text
+    # a statement that does not support the claim leaves the contradiction standing
+    article = load_text(_article("The Storå bridge has been closed to all traffic."),
+                        name="article.txt")  # fmt: skip
+    report = check_documents(
+        article, [source], options=Options(), scorer=ScriptedScorer({"Storå": "Storåbron"})
+    )
+    assert report.verdicts[0].label == "contradicted"

@@ -673,27 +673,44 @@ _PART_JOINERS = {
 _MIN_PART_WORDS = 4
 
 
-def split_statements(text: str, language: str | None) -> list[str]:
-    """The statements a claim packs, when it joins several: split at a semicolon or at a
-    comma before a conjunction ("..., but ..."), each part at least four words and
-    ending as a sentence. One part (the whole text) when it states one thing."""
+def statement_spans(text: str, language: str | None) -> list[tuple[int, int]]:
+    """Where the statements of ``text`` stand, when it joins several: cut at a semicolon
+    or at a comma before a conjunction ("..., but ..."), each part at least four words;
+    ``[(0, len(text))]`` when it states one thing. Spans exclude the joiner and the
+    surrounding spaces and commas."""
     joiners = _PART_JOINERS.get(language or "en", _PART_JOINERS["en"])
     alternation = "|".join(re.escape(j) for j in sorted(joiners, key=len, reverse=True))
     cut = re.compile(rf";\s+|,\s+(?:{alternation})\s+", re.IGNORECASE)
-    pieces: list[str] = []
+    cuts: list[tuple[int, int]] = []
     last = 0
     for m in cut.finditer(text):
-        left = text[last : m.start()].strip()
-        right = text[m.end() :].strip()
+        left = text[last : m.start()]
+        right = text[m.end() :]
         if len(left.split()) >= _MIN_PART_WORDS and len(right.split()) >= _MIN_PART_WORDS:
-            pieces.append(left)
+            cuts.append((last, m.start()))
             last = m.end()
-    if not pieces:
+    if not cuts:
+        return [(0, len(text))]
+    cuts.append((last, len(text)))
+    spans = []
+    for s, e in cuts:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;"):
+            e -= 1
+        spans.append((s, e))
+    return spans
+
+
+def split_statements(text: str, language: str | None) -> list[str]:
+    """The statements a claim packs, when it joins several (:func:`statement_spans`),
+    each ending as a sentence. One part (the whole text) when it states one thing."""
+    spans = statement_spans(text, language)
+    if len(spans) == 1:
         return [text]
-    pieces.append(text[last:].strip())
     out = []
-    for p in pieces:
-        p = p.rstrip(" ,;")
+    for s, e in spans:
+        p = text[s:e].rstrip(" ,;")
         if p and p[-1] not in ".!?":
             p += "."
         out.append(p[:1].upper() + p[1:])

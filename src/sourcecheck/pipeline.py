@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from sourcecheck import __version__
-from sourcecheck.claims import extract_claims, scoring_text, split_statements, strip_attribution
+from sourcecheck.claims import (
+    extract_claims,
+    scoring_text,
+    split_statements,
+    statement_spans,
+    strip_attribution,
+)
 from sourcecheck.config import Options, resolve_options
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder, default_embedder
@@ -28,6 +34,7 @@ from sourcecheck.model import (
     REPORT_SCHEMA,
     Claim,
     Document,
+    Passage,
     Report,
     Skipped,
     SourceInfo,
@@ -44,6 +51,7 @@ from sourcecheck.retrieve import (
 )
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
 from sourcecheck.scorecache import ScoreKey
+from sourcecheck.segment import split_sentences
 from sourcecheck.thread import THREAD_RULES, analyse_thread
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 from sourcecheck.worthiness import WorthinessModel, default_worthiness
@@ -263,12 +271,15 @@ def check_documents(
     t = time.perf_counter()
     cache = score_cache or _cache
     scores = _score_all(index, claims, plans, scorer, options, progress, cache)
+    closer = _second_look(
+        index, claims, plans, scores, scorer, options, cache, scorer.support_threshold
+    )
     timings["score"] = time.perf_counter() - t
 
     t = time.perf_counter()
     verdicts = []
     for i, (claim, plan, claim_scores) in enumerate(zip(claims, plans, scores, strict=True)):
-        item = _claim_evidence(index, claim, plan, claim_scores)
+        item = _claim_evidence(index, claim, plan, claim_scores, closer.get(i, {}))
         verdicts.append(
             decide(
                 item,
@@ -522,16 +533,95 @@ def _score_all(
     return results
 
 
+#: A candidate the verifier reads as contradicting the claim (contradiction at least this)
+#: is read again statement by statement when it joins several ("A, but B", or a window of
+#: two sentences): a sentence
+#: that states A supports a claim that states A, whatever B adds (a conjunction entails
+#: each conjunct), but the verifier reads a negation in B as contradicting A ("Witnesses
+#: spotted suspects fleeing" against "Witnesses spotted suspects fleeing, but police did
+#: not specify the number": contradiction 0.88).
+SECOND_LOOK = 0.3
+
+
+def _statements_of(text: str, language: str | None) -> list[tuple[int, int]]:
+    """The statements of a passage: its sentences (a passage may be a window of two), each
+    cut at its joined statements."""
+    out: list[tuple[int, int]] = []
+    for s, e in split_sentences(text, language):
+        out.extend((s + a, s + b) for a, b in statement_spans(text[s:e], language))
+    return out
+
+
+def _second_look(
+    index: SourceIndex,
+    claims: Sequence[Claim],
+    plans: Sequence[_Plan],
+    scores: Sequence[Sequence[Sequence[PairScore]]],
+    scorer: Scorer,
+    options: Options,
+    cache: ScoreCache,
+    support: float,
+) -> dict[int, dict[tuple[int, int], tuple[Passage, PairScore]]]:
+    """Per claim, (text, candidate) -> the statement of that candidate passage that the
+    verifier reads as supporting the text (at least ``support``, the scorer's own support
+    threshold, and more than the whole passage), scored afresh: the decision then reads
+    that statement, with its own offsets, in place of the passage. Only candidates read as
+    contradicting, and only passages that join several statements, are read again: a few
+    pairs."""
+    asks: list[tuple[int, int, int, Passage]] = []
+    pairs: list[Pair] = []
+    for i, (claim, plan, per_text) in enumerate(zip(claims, plans, scores, strict=True)):
+        for t, (text, text_scores) in enumerate(zip(plan.texts, per_text, strict=True)):
+            for c, (cand, score) in enumerate(zip(plan.candidates, text_scores, strict=True)):
+                if score.contradiction is None or score.contradiction < SECOND_LOOK:
+                    continue
+                passage = index.passages[cand.index]
+                doc = index.documents[passage.doc_id]
+                spans = _statements_of(passage.text, doc.language)
+                if len(spans) < 2:
+                    continue
+                for s, e in spans:
+                    start = passage.start + s
+                    part = Passage(
+                        passage.doc_id, start, passage.start + e, passage.text[s:e],
+                        doc.locate(start),
+                    )  # fmt: skip
+                    asks.append((i, t, c, part))
+                    pairs.append(Pair(text, part.text, claim.language, doc.language))
+    if not pairs:
+        return {}
+    out: dict[int, dict[tuple[int, int], tuple[Passage, PairScore]]] = {}
+    for (i, t, c, part), score in zip(asks, cache.score(scorer, pairs, options.batch_size),
+                                      strict=True):  # fmt: skip
+        whole = scores[i][t][c]
+        best = out.get(i, {}).get((t, c))
+        if (
+            score.support >= support
+            and score.support > whole.support
+            and (best is None or score.support > best[1].support)
+        ):
+            out.setdefault(i, {})[(t, c)] = (part, score)
+    return out
+
+
 def _claim_evidence(
-    index: SourceIndex, claim: Claim, plan: _Plan, scores: Sequence[Sequence[PairScore]]
+    index: SourceIndex,
+    claim: Claim,
+    plan: _Plan,
+    scores: Sequence[Sequence[PairScore]],
+    closer: dict[tuple[int, int], tuple[Passage, PairScore]] | None = None,
 ) -> ClaimEvidence:
     """The typed record a decision reads: each candidate with its passage and score, and
-    the same for each part of a compound claim."""
+    the same for each part of a compound claim; ``closer``: (text, candidate) -> the
+    statement of the passage read in its place (:func:`_second_look`)."""
+    closer = closer or {}
 
-    def scored(text_scores: Sequence[PairScore]) -> tuple[ScoredPassage, ...]:
+    def scored(t: int, text_scores: Sequence[PairScore]) -> tuple[ScoredPassage, ...]:
         cands = []
-        for cand, score in zip(plan.candidates, text_scores, strict=True):
+        for c, (cand, score) in enumerate(zip(plan.candidates, text_scores, strict=True)):
             passage = index.passages[cand.index]
+            if (t, c) in closer:
+                passage, score = closer[(t, c)]
             cands.append(
                 ScoredPassage(
                     passage=passage,
@@ -545,9 +635,13 @@ def _claim_evidence(
         return tuple(cands)
 
     parts = tuple(
-        ClaimEvidence(claim=claim, text=text, candidates=scored(part), cited=plan.cited)
-        for text, part in zip(plan.parts, scores[1:], strict=True)
+        ClaimEvidence(claim=claim, text=text, candidates=scored(t, part), cited=plan.cited)
+        for t, (text, part) in enumerate(zip(plan.parts, scores[1:], strict=True), start=1)
     )
     return ClaimEvidence(
-        claim=claim, text=plan.text, candidates=scored(scores[0]), cited=plan.cited, parts=parts
+        claim=claim,
+        text=plan.text,
+        candidates=scored(0, scores[0]),
+        cited=plan.cited,
+        parts=parts,
     )
