@@ -240,3 +240,20 @@ def test_a_passage_joining_statements_is_read_again_statement_by_statement() -> 
         article, [source], options=Options(), scorer=ScriptedScorer({"Storå": "Storåbron"})
     )
     assert report.verdicts[0].label == "contradicted"
+
+
+def test_a_statement_the_rest_of_the_passage_contradicts_does_not_stand_alone() -> None:
+    """"The costs cannot be put at a figure yet, but a first estimate is 180 000 kronor":
+    the estimate alone would read as support for "the outbreak cost 180,000 kronor", but
+    the passage's other statement contradicts the claim, so the passage is read whole."""
+    source = make_document(
+        "rapport",
+        [["Kostnaderna går inte att beräkna ännu, men en första uppskattning av kostnaderna "
+          "landar på 180 000 kronor."]],
+    )  # fmt: skip
+    article = load_text(_article("The outbreak cost the district 180,000 kronor."),
+                        name="article.txt")  # fmt: skip
+    scorer = ScriptedScorer({"outbreak cost": "ostnader"})
+    (v,) = check_documents(article, [source], options=Options(), scorer=scorer).verdicts
+    assert v.label == "contradicted"
+    assert v.evidence[0].text == source.text

@@ -564,14 +564,19 @@ def _second_look(
 ) -> dict[int, dict[tuple[int, int], tuple[Passage, PairScore]]]:
     """Per claim, (text, candidate) -> the statement of that candidate passage that the
     verifier reads as supporting the text (at least ``support``, the scorer's own support
-    threshold, and more than the whole passage), scored afresh: the decision then reads
-    that statement, with its own offsets, in place of the passage. Only candidates read as
-    contradicting, and only passages that join several statements, are read again: a few
-    pairs."""
+    threshold, and more than the whole passage) while none of the passage's other
+    statements contradicts it (then the passage as a whole does: "the outbreak cost
+    €180,000" against "the costs cannot be put at a figure yet; a first estimate is
+    €180,000"), scored afresh: the decision then reads that statement, with its own
+    offsets, in place of the passage. Only candidates read as contradicting, only passages
+    that join several statements, and only single statements (a compound claim is read
+    through its parts) are read again: a few pairs."""
     asks: list[tuple[int, int, int, Passage]] = []
     pairs: list[Pair] = []
     for i, (claim, plan, per_text) in enumerate(zip(claims, plans, scores, strict=True)):
         for t, (text, text_scores) in enumerate(zip(plan.texts, per_text, strict=True)):
+            if t == 0 and plan.parts:
+                continue
             for c, (cand, score) in enumerate(zip(plan.candidates, text_scores, strict=True)):
                 if score.contradiction is None or score.contradiction < SECOND_LOOK:
                     continue
@@ -590,15 +595,19 @@ def _second_look(
                     pairs.append(Pair(text, part.text, claim.language, doc.language))
     if not pairs:
         return {}
-    out: dict[int, dict[tuple[int, int], tuple[Passage, PairScore]]] = {}
+    read: dict[tuple[int, int, int], list[tuple[Passage, PairScore]]] = {}
     for (i, t, c, part), score in zip(asks, cache.score(scorer, pairs, options.batch_size),
                                       strict=True):  # fmt: skip
-        whole = scores[i][t][c]
-        best = out.get(i, {}).get((t, c))
+        read.setdefault((i, t, c), []).append((part, score))
+    out: dict[int, dict[tuple[int, int], tuple[Passage, PairScore]]] = {}
+    for (i, t, c), statements in read.items():
+        k = max(range(len(statements)), key=lambda k: statements[k][1].support)
+        part, score = statements[k]
+        others = [s for j, (_, s) in enumerate(statements) if j != k]
         if (
             score.support >= support
-            and score.support > whole.support
-            and (best is None or score.support > best[1].support)
+            and score.support > scores[i][t][c].support
+            and all((s.contradiction or 0.0) < SECOND_LOOK for s in others)
         ):
             out.setdefault(i, {})[(t, c)] = (part, score)
     return out
