@@ -243,7 +243,7 @@ def test_a_passage_joining_statements_is_read_again_statement_by_statement() -> 
 
 
 def test_a_statement_the_rest_of_the_passage_contradicts_does_not_stand_alone() -> None:
-    """"The costs cannot be put at a figure yet, but a first estimate is 180 000 kronor":
+    """A passage "the costs cannot be put at a figure yet, but a first estimate is 180 000":
     the estimate alone would read as support for "the outbreak cost 180,000 kronor", but
     the passage's other statement contradicts the claim, so the passage is read whole."""
     source = make_document(
