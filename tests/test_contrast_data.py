@@ -56,3 +56,34 @@ def test_fm2_pairs_leave_out_the_judges_claims(cd: ModuleType) -> None:
     pairs = cd.fm2_pairs(random.Random(1))
     assert pairs
     assert not {p.group.removeprefix("fm2:") for p in pairs} & judged
+
+
+@pytest.fixture(scope="module")
+def pd(cd: ModuleType) -> ModuleType:
+    return load_script("training/parts_data.py", "parts_data_under_test")
+
+
+def test_part_pairs_use_only_the_training_documents(cd: ModuleType, pd: ModuleType) -> None:
+    """The third round's parts of sentences come from the same 28 NTREX documents as the
+    second round's pairs: none the verdict benchmark or the judge reads."""
+    pairs = pd.part_pairs(2, 0.3, random.Random(1)) + pd.negasym_pairs(20, random.Random(1))
+    bench, train = cd.ntrex_split()
+    used = {p.group.removeprefix("ntrex:") for p in pairs if p.group.startswith("ntrex:")}
+    assert used
+    assert not used & {d for d, _ in bench}
+    assert not used & {d for d, _ in train[: cd.NTREX_DOCS]}
+
+
+def test_a_part_is_supported_by_the_sentence_it_is_cut_from(pd: ModuleType) -> None:
+    pairs = pd.part_pairs(2, 0.0, random.Random(1))
+    same = [p for p in pairs if p.source == "part_same"]
+    assert same and all(p.label == 0 for p in same)
+    for p in same:
+        # the part's words (but its end) stand in the passage, in order: a cut, not an edit
+        assert p.claim.rstrip(".").split()[0].lower() in p.passage.lower()
+        assert len(p.claim) < len(p.passage)
+    edits = [p for p in pairs if p.source.startswith("part_same_")]
+    assert edits and all(p.label == 2 for p in edits)
+    # a negation on one side only: the translation is still support
+    asym = pd.negasym_pairs(20, random.Random(1))
+    assert asym and all(p.label == 0 for p in asym)

@@ -1049,9 +1049,19 @@ def run_all(args: argparse.Namespace) -> None:
             step("contrast_data.py", data2, "--base", data)
         args.data, args.run, args.init_from = data2, work / "run2", args.second_round
         args.model_version = max(args.model_version, 2)
+        if args.third_round is not None:
+            # v3: the second-round model (``--third-round DIR``, e.g. v2 from git history)
+            # trained on parts_data.py's pairs (a sentence's statements against the whole
+            # sentence, in its language and in translation; translations that move a
+            # negation) plus a replay share of the second round's.
+            data3 = work / "data3"
+            if not (data3 / "record.json").exists():
+                step("parts_data.py", data3, "--base", data2)
+            args.data, args.run, args.init_from = data3, work / "run3", args.third_round
+            args.model_version = max(args.model_version, 3)
         train(args)
         export(args)
-        step("fit_stack.py", "--data", data2, "--out", args.dest, "--model", args.dest)
+        step("fit_stack.py", "--data", args.data, "--out", args.dest, "--model", args.dest)
         return
     if args.distill_layers:
         # A smaller student distilled from a 12-layer teacher: the teacher is
@@ -1174,6 +1184,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="an exported first-round model (v1) to warm-start from: train on "
         "contrast_data.py's pairs plus a replay share of the first round's (the v2 recipe: "
         "--lr 3e-5 --head-lr 1e-4)",
+    )
+    p_all.add_argument(
+        "--third-round",
+        type=Path,
+        default=None,
+        help="with --second-round: an exported second-round model (v2) to warm-start from: "
+        "train on parts_data.py's pairs plus a replay share of the second round's (the v3 "
+        "recipe: --lr 3e-5 --head-lr 1e-4 --epochs 1)",
     )
     p_all.add_argument("--student-epochs", type=float, default=0.0)
     p_all.add_argument(
