@@ -366,11 +366,18 @@ def main() -> None:
     parser.add_argument("--replay", type=float, default=0.3)
     parser.add_argument("--heldout", type=float, default=0.1)
     args = parser.parse_args()
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    train, held, record = build(args)
+    write_round(args.out_dir, *build(args))
+
+
+def write_round(
+    out_dir: Path, train: list[TrainPair], held: list[TrainPair], record: dict[str, Any]
+) -> None:
+    """A round's ``train.jsonl``, ``heldout.jsonl`` and ``record.json`` (with the two
+    files' SHA-256) under ``out_dir``; the counts to stderr."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     for name, rows in (("train", train), ("heldout", held)):
-        record[f"{name}_jsonl_sha256"] = write_pairs(args.out_dir / f"{name}.jsonl", rows)
-    (args.out_dir / "record.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+        record[f"{name}_jsonl_sha256"] = write_pairs(out_dir / f"{name}.jsonl", rows)
+    (out_dir / "record.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     summary = {"train": record["train"], "heldout": record["heldout"]["by_label"]}
     print(json.dumps(summary, indent=1), file=sys.stderr)
 

@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from contrast_data import _sha, _tatoeba  # noqa: E402
+from contrast_data import _sha, _tatoeba, write_round  # noqa: E402
 from train_judge import NTREX_DOCS  # noqa: E402
 from verdict_suites import EVAL, NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
 from verifier_data import (  # noqa: E402
@@ -56,7 +56,6 @@ from verifier_data import (  # noqa: E402
     flip_negation,
     replace_entity,
     swap_number,
-    write_pairs,
 )
 
 from sourcecheck.claims import split_statements  # noqa: E402
@@ -204,13 +203,7 @@ def main() -> None:
     parser.add_argument("--replay", type=float, default=0.3)
     parser.add_argument("--heldout", type=float, default=0.1)
     args = parser.parse_args()
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    train, held, record = build(args)
-    for name, rows in (("train", train), ("heldout", held)):
-        record[f"{name}_jsonl_sha256"] = write_pairs(args.out_dir / f"{name}.jsonl", rows)
-    (args.out_dir / "record.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
-    summary = {"train": record["train"], "heldout": record["heldout"]["by_label"]}
-    print(json.dumps(summary, indent=1), file=sys.stderr)
+    write_round(args.out_dir, *build(args))
 
 
 if __name__ == "__main__":

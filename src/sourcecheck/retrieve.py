@@ -153,25 +153,8 @@ def build_index(
 ) -> SourceIndex:
     """Passages of every source, indexed; ``progress(done, total)`` follows the embedding
     of the passages, which is where a large source spends its time."""
-    if window_vectors not in WINDOW_VECTORS:
-        raise ValueError(f"window_vectors must be one of {WINDOW_VECTORS}")
-    embedder = embedder or default_embedder()
-    passages: list[Passage] = []
-    doc_passages: dict[str, list[int]] = {}
-    for doc in sources:
-        ps = make_passages(doc)
-        doc_passages[doc.id] = list(range(len(passages), len(passages) + len(ps)))
-        passages.extend(ps)
-    vectors = _passage_vectors(passages, embedder, progress, window_vectors)
-    documents = {d.id: d for d in sources}
-    return SourceIndex(
-        documents=documents,
-        passages=passages,
-        passage_doc=[p.doc_id for p in passages],
-        vectors=vectors,
-        _bm25=_bm25_of(passages, documents),
-        _doc_passages=doc_passages,
-    )
+    empty = SourceIndex({}, [], [], np.zeros((0, DIM), dtype=np.float32), _bm25_of([], {}))
+    return extend_index(empty, sources, embedder, progress=progress, window_vectors=window_vectors)
 
 
 def extend_index(
@@ -179,12 +162,15 @@ def extend_index(
     sources: Sequence[Document],
     embedder: Embedder | None = None,
     *,
+    progress: Callable[[int, int], None] | None = None,
     window_vectors: str = "mean",
 ) -> SourceIndex:
     """``index`` (a corpus) with ``sources`` added: their passages are made and embedded,
     the index's own vectors are reused as they are, and BM25 is rebuilt over all passages
     (its word weights depend on the whole collection). The same index as
     :func:`build_index` over both, without embedding the corpus again."""
+    if window_vectors not in WINDOW_VECTORS:
+        raise ValueError(f"window_vectors must be one of {WINDOW_VECTORS}")
     if not sources:
         return index
     embedder = embedder or default_embedder()
@@ -200,7 +186,7 @@ def extend_index(
         doc_passages[doc.id] = list(range(first, first + len(ps)))
         new.extend(ps)
     vectors = np.concatenate(
-        [index.vectors, _passage_vectors(new, embedder, None, window_vectors)], axis=0
+        [index.vectors, _passage_vectors(new, embedder, progress, window_vectors)], axis=0
     )
     passages.extend(new)
     documents = {**index.documents, **{d.id: d for d in sources}}
