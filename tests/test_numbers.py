@@ -542,3 +542,47 @@ def test_one_after_the_superlative_is_a_pronoun() -> None:
     assert find_numbers("Tallåsen is the only one whose pupil numbers grew", "en") == []
     assert find_numbers("the largest one in the region", "en") == []
     assert one("only one school closed", "en").value == 1
+
+
+@pytest.mark.parametrize(
+    ("claim", "cl", "source", "sl", "consistent"),
+    [
+        # a bound the other figure falls inside
+        ("More than three-quarters of households", "en", "78 percent said so", "en", True),
+        ("nearly 40 people", "en", "38 personer", "sv", True),
+        ("41 pupils", "en", "drygt 40 elever", "sv", True),
+        ("about 180,000 euros", "en", "rund 180.000 Euro", "de", True),
+        ("around 175,000 euros", "en", "rund 180.000 Euro", "de", True),
+        ("less than a third of the budget", "en", "29 Prozent des Budgets", "de", True),
+        # outside the bound, or the same bound on another value
+        ("More than three-quarters of households", "en", "70 percent said so", "en", False),
+        ("more than 7.5 million Syrians", "en", "über 5,5 Millionen Syrer", "de", False),
+        ("more than 3.5 million Syrians", "en", "5,5 Millionen Syrer", "de", False),
+        ("nearly 40 people", "en", "44 personer", "sv", False),
+        ("97 million kronor", "en", "87 miljoner kronor", "sv", False),
+    ],
+)
+def test_bounded_figures_are_compared_with_their_bound(
+    claim: str, cl: str, source: str, sl: str, consistent: bool
+) -> None:
+    from sourcecheck.numbers import numbers_consistent
+
+    a, b = one(claim, cl), one(source, sl)
+    assert numbers_consistent(a, b) is consistent
+    assert numbers_consistent(b, a) is consistent  # the same read from the source's side
+
+
+def test_qualifiers_in_the_served_languages() -> None:
+    got = [
+        (m.text, m.qualifier)
+        for text, lang in [
+            ("drygt 40 elever, knappt 30 procent, cirka 5 miljoner kronor", "sv"),
+            ("plus de 5,5 millions de Syriens, près de 40 %", "fr"),
+            ("under the plan 5 schools close", "en"),
+        ]
+        for m in find_numbers(text, lang)
+    ]
+    assert got == [
+        ("40", "over"), ("30 procent", "under"), ("5 miljoner kronor", "about"),
+        ("5,5 millions", "over"), ("40 %", "under"), ("5", None),
+    ]  # fmt: skip

@@ -38,7 +38,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from sourcecheck.lang import detect_language
@@ -345,7 +345,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _shift(m: NumberMention, offset: int) -> NumberMention:
-    return NumberMention(m.text, m.start + offset, m.end + offset, m.value, m.unit, m.kind)
+    return replace(m, start=m.start + offset, end=m.end + offset)
 
 
 def _join_across_quotes(

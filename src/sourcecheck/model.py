@@ -203,6 +203,10 @@ class NumberMention:
     value: float
     unit: str | None = None
     kind: Literal["number", "percent", "date", "year", "ordinal", "money"] = "number"
+    #: The bound the words before it put on the value: ``"over"`` ("more than", "drygt",
+    #: "über"), ``"under"`` ("less than", "nearly", "knappt", "près de"), ``"about"``
+    #: ("around", "cirka", "rund"), or None.
+    qualifier: Literal["over", "under", "about"] | None = None
 
 
 @dataclass(frozen=True)

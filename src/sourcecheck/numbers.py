@@ -58,7 +58,7 @@ from typing import Literal
 
 from sourcecheck.model import NumberMention
 
-__all__ = ["find_numbers", "numbers_equal"]
+__all__ = ["find_numbers", "numbers_consistent", "numbers_equal"]
 
 Kind = Literal["number", "percent", "date", "year", "ordinal", "money"]
 
@@ -665,7 +665,7 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     elif lang in _TEXT2NUM_LANGS:
         _find_words_text2num(text, lang, keep, taken)
     _share_across_ranges(text, found)
-    return [_to_mention(text, f) for f in found]
+    return [_to_mention(text, f, lang) for f in found]
 
 
 def numbers_equal(a: NumberMention, b: NumberMention) -> bool:
@@ -703,6 +703,41 @@ def numbers_equal(a: NumberMention, b: NumberMention) -> bool:
         1e-9 * max(abs(a.value), abs(b.value)),
     )
     return diff <= tolerance * (1 + 1e-12)
+
+
+#: How far a bounded figure reaches: "more than 40" holds for 40 up to 60, "nearly 40"
+#: or "less than 40" for 26.7 up to 40, "about 40" for 36 to 44.
+_OVER_REACH = 1.5
+_ABOUT_REACH = 0.1
+
+
+def numbers_consistent(claim: NumberMention, source: NumberMention) -> bool:
+    """Whether the source's figure bears out the claim's, each read with its bound: equal
+    values (:func:`numbers_equal`), or a value inside the other's bound ("more than
+    three-quarters" and "78 percent"; "drygt 40" and "41"; "around 175,000" and "rund
+    180.000", within a tenth). Two figures with the same bound over or under compare as
+    values ("more than 7.5 million" is not borne out by "über 5,5 Millionen"). Dates,
+    years and ordinals compare as values."""
+    if numbers_equal(claim, source):
+        return True
+    if claim.kind in ("date", "year", "ordinal") or source.kind in ("date", "year", "ordinal"):
+        return False
+    if (claim.kind == "percent") != (source.kind == "percent"):
+        return False
+    if claim.unit and source.unit and claim.unit != source.unit:
+        return False
+    x, y = claim.value, source.value
+    if "about" in (claim.qualifier, source.qualifier):
+        return abs(x - y) <= _ABOUT_REACH * max(abs(x), abs(y))
+    if claim.qualifier == source.qualifier:
+        return False
+    if claim.qualifier is not None and source.qualifier is not None:
+        return False  # one over, one under, and not equal
+    bounded, value = (x, y) if claim.qualifier else (y, x)
+    kind = claim.qualifier or source.qualifier
+    if kind == "over":
+        return bounded <= value <= bounded * _OVER_REACH
+    return bounded / _OVER_REACH <= value <= bounded
 
 
 # --------------------------------------------------------------------------------------
@@ -1204,7 +1239,7 @@ def _share_across_ranges(text: str, found: list[_Found]) -> None:
         a.mult, a.scaled, a.unit, a.kind = b.mult, b.scaled, b.unit, b.kind
 
 
-def _to_mention(text: str, f: _Found) -> NumberMention:
+def _to_mention(text: str, f: _Found, lang: str | None) -> NumberMention:
     value = float(f.base * f.mult)
     return NumberMention(
         text=text[f.start : f.end],
@@ -1213,7 +1248,75 @@ def _to_mention(text: str, f: _Found) -> NumberMention:
         value=value,
         unit=f.unit,
         kind=f.kind,
+        qualifier=_qualifier(text, f.start, lang) if f.kind not in ("date", "year") else None,
     )
+
+
+Qualifier = Literal["over", "under", "about"]
+
+# Words that bound the number after them, per language: "more than 40" is over 40,
+# "nearly 40" under it, "around 40" about it.
+_QUALIFIER_WORDS: dict[Qualifier, dict[str, tuple[str, ...]]] = {
+    "over": {
+        "en": ("more than", "over", "above", "at least", "upwards of", "in excess of",
+               "exceeding", "just over", "well over", "just above"),
+        "sv": ("mer än", "fler än", "över", "drygt", "minst", "bortåt"),
+        "de": ("mehr als", "über", "mindestens", "gut", "knapp über"),
+        "fr": ("plus de", "plus d'", "plus d’", "au moins", "au-delà de", "plus que"),
+        "es": ("más de", "al menos", "por encima de"),
+        "da": ("mere end", "flere end", "over", "mindst", "godt"),
+        "nb": ("mer enn", "flere enn", "over", "minst", "drøyt", "godt"),
+        "fi": ("yli", "vähintään"),
+    },
+    "under": {
+        "en": ("less than", "fewer than", "under", "below", "at most", "nearly", "almost",
+               "just under", "up to", "close to"),
+        "sv": ("mindre än", "färre än", "under", "knappt", "nästan", "upp till", "uppemot",
+               "högst", "närmare"),
+        "de": ("weniger als", "unter", "knapp", "fast", "bis zu", "höchstens", "nahezu",
+               "beinahe"),
+        "fr": ("moins de", "moins d'", "moins d’", "près de", "presque", "jusqu'à",
+               "jusqu’à", "pas loin de"),
+        "es": ("menos de", "casi", "hasta", "cerca de"),
+        "da": ("mindre end", "færre end", "under", "knap", "næsten", "op til", "højst"),
+        "nb": ("mindre enn", "færre enn", "under", "knapt", "nesten", "opp til", "høyst"),
+        "fi": ("alle", "lähes", "melkein", "enintään", "miltei"),
+    },
+    "about": {
+        "en": ("about", "around", "roughly", "approximately", "some", "an estimated",
+               "circa", "c.", "approx."),
+        "sv": ("omkring", "cirka", "ca.", "ca", "runt", "ungefär", "kring"),
+        "de": ("rund", "etwa", "ungefähr", "circa", "ca.", "zirka"),
+        "fr": ("environ", "quelque", "autour de", "approximativement"),
+        "es": ("unos", "unas", "alrededor de", "aproximadamente"),
+        "da": ("omkring", "cirka", "ca.", "rundt", "ungefær", "omtrent"),
+        "nb": ("omkring", "cirka", "ca.", "rundt", "omtrent"),
+        "fi": ("noin", "arviolta", "suunnilleen"),
+    },
+}  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _qualifier_res(lang: str | None) -> tuple[tuple[Qualifier, re.Pattern[str]], ...]:
+    langs = ["en", "sv"] if lang is None else ["nb" if lang in ("no", "nn") else lang]
+    out: list[tuple[Qualifier, re.Pattern[str]]] = []
+    for kind, by_lang in _QUALIFIER_WORDS.items():
+        words = [w for code in langs for w in by_lang.get(code, ())]
+        if words:
+            out.append((kind, re.compile(rf"(?i)(?<![\w-])(?:{_alternation(words)}){_SP}*$")))
+    return tuple(out)
+
+
+def _qualifier(text: str, start: int, lang: str | None) -> Qualifier | None:
+    """``"over"``, ``"under"`` or ``"about"`` when the words right before ``start`` bound
+    the number there; the longest match wins ("just under" over "under")."""
+    window = max(0, start - 24)
+    best: tuple[int, Qualifier] | None = None
+    for kind, pattern in _qualifier_res(lang):
+        m = pattern.search(text, window, start)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind)
+    return best[1] if best else None
 
 
 _FRACTION_PRECISION = 5.0

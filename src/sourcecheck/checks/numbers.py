@@ -12,10 +12,10 @@ kronor" across languages.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sourcecheck.model import Document, NumberMention, NumberResult, Passage
-from sourcecheck.numbers import find_numbers, numbers_equal
+from sourcecheck.numbers import find_numbers, numbers_consistent, numbers_equal
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,7 @@ def _same_magnitude(a: NumberMention, b: NumberMention) -> bool:
 def passage_numbers(passage: Passage, doc: Document) -> list[_SourceNumber]:
     out = []
     for m in find_numbers(passage.text, doc.language):
-        shifted = NumberMention(
-            text=m.text,
-            start=passage.start + m.start,
-            end=passage.start + m.end,
-            value=m.value,
-            unit=m.unit,
-            kind=m.kind,
-        )
+        shifted = replace(m, start=passage.start + m.start, end=passage.start + m.end)
         out.append(_SourceNumber(shifted, doc))
     return out
 
@@ -80,7 +73,7 @@ def check_numbers(
     # 61 of them closed" against "1 012 ... 1 086 ... 74": 61 does not differ from 74).
     counterparts = {id(s) for s in best if any(numbers_equal(n, s.mention) for n in numbers)}
     for num in numbers:
-        match = next((s for s in pool if numbers_equal(num, s.mention)), None)
+        match = next((s for s in pool if numbers_consistent(num, s.mention)), None)
         if match is not None:
             results.append(_result(num, "matches", match))
             continue

@@ -49,6 +49,8 @@ SCORE_DIGITS = 4
 CITATION_CHECKS: tuple[CitationCheck, ...] = get_args(CitationCheck)
 NumberKind = Literal["number", "percent", "date", "year", "ordinal", "money"]
 _NUMBER_KINDS: tuple[NumberKind, ...] = get_args(NumberKind)
+NumberQualifier = Literal["over", "under", "about"] | None
+_QUALIFIERS: tuple[str, ...] = ("over", "under", "about")
 _RETRIEVALS = ("cited", "search")
 
 # -- summary ---------------------------------------------------------------------------------
@@ -223,6 +225,7 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
                     "value": n.value,
                     "unit": n.unit,
                     "kind": n.kind,
+                    **({"qualifier": n.qualifier} if n.qualifier else {}),
                 }
                 for n in claim.numbers
             ],
@@ -461,6 +464,10 @@ def _claim_from_dict(d: Mapping[str, Any], where: str) -> Verdict:
             value=_field(n, "value", float, w),
             unit=_opt(n, "unit", str, w),
             kind=cast(NumberKind, _choice(n, "kind", _NUMBER_KINDS, w)),
+            qualifier=cast(
+                NumberQualifier,
+                None if n.get("qualifier") is None else _choice(n, "qualifier", _QUALIFIERS, w),
+            ),
         )
         for i, n in enumerate(_objects(mentions, "numbers", f"{where}.mentions"))
         for w in (f"{where}.mentions.numbers[{i}]",)
