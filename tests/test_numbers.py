@@ -586,3 +586,20 @@ def test_qualifiers_in_the_served_languages() -> None:
         ("40", "over"), ("30 procent", "under"), ("5 miljoner kronor", "about"),
         ("5,5 millions", "over"), ("40 %", "under"), ("5", None),
     ]  # fmt: skip
+
+
+def test_changes_from_one_figure_to_another() -> None:
+    from sourcecheck.numbers import changes
+
+    def got(text: str, lang: str) -> list[tuple[str, str]]:
+        return [(a.text, b.text) for a, b in changes(text, lang)]
+
+    assert got("The share fell from 6.8 percent in 2023 to 4.1 percent in 2024.", "en") == [
+        ("6.8 percent", "4.1 percent")
+    ]
+    assert got("Andelen steg från 4,1 procent 2023 till 6,8 procent 2024.", "sv") == [
+        ("4,1 procent", "6,8 procent")
+    ]
+    assert got("Die Mieten stiegen von 8,20 auf 9,10 Euro.", "de") == [("8,20", "9,10 Euro")]
+    assert got("La part est passée de 4,1 % à 6,8 %.", "fr") == [("4,1 %", "6,8 %")]
+    assert got("From 2019 to 2023 costs rose by 4 percent.", "en") == []

@@ -257,3 +257,23 @@ def test_a_statement_the_rest_of_the_passage_contradicts_does_not_stand_alone() 
     (v,) = check_documents(article, [source], options=Options(), scorer=scorer).verdicts
     assert v.label == "contradicted"
     assert v.evidence[0].text == source.text
+
+
+def test_a_change_stated_the_other_way_round_is_contradicted() -> None:
+    """The same two figures, from and to swapped: "fell from 6.8 to 4.1 percent" against
+    "steg från 4,1 procent till 6,8 procent" is a contradiction even where the verifier
+    reads the sentences as alike; the change as the source states it is supported."""
+    source = make_document(
+        "rapport",
+        [["Andelen försenade resor steg från 4,1 procent 2023 till 6,8 procent 2024."]],
+    )
+    scorer = ScriptedScorer({"late trips": "försenade"})
+    wrong = load_text(_article("The share of late trips fell from 6.8 percent in 2023 to "
+                               "4.1 percent in 2024."), name="article.txt")  # fmt: skip
+    (v,) = check_documents(wrong, [source], options=Options(), scorer=scorer).verdicts
+    assert v.label == "contradicted"
+    assert "other way round" in v.reason
+    right = load_text(_article("The share of late trips rose from 4.1 percent in 2023 to "
+                               "6.8 percent in 2024."), name="article.txt")  # fmt: skip
+    (v,) = check_documents(right, [source], options=Options(), scorer=scorer).verdicts
+    assert v.label == "supported"

@@ -51,14 +51,14 @@ import math
 import re
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
 from sourcecheck.model import NumberMention
 
-__all__ = ["find_numbers", "numbers_consistent", "numbers_equal"]
+__all__ = ["changes", "find_numbers", "numbers_consistent", "numbers_equal"]
 
 Kind = Literal["number", "percent", "date", "year", "ordinal", "money"]
 
@@ -703,6 +703,50 @@ def numbers_equal(a: NumberMention, b: NumberMention) -> bool:
         1e-9 * max(abs(a.value), abs(b.value)),
     )
     return diff <= tolerance * (1 + 1e-12)
+
+
+# A change from one figure to another: "from 4.1 to 6.8 percent", "från 4,1 procent 2023
+# till 6,8 procent", "von 4,1 auf 6,8 Prozent", "de 4,1 % à 6,8 %", "fra 4,1 til 6,8".
+_FROM_WORDS = {
+    "en": "from", "sv": "från", "de": "von", "fr": "de|d'|d’", "es": "de|desde", "da": "fra",
+    "nb": "fra",
+}  # fmt: skip
+_TO_WORDS = {
+    "en": "to", "sv": "till", "de": "auf|zu|bis", "fr": "à", "es": "a|hasta", "da": "til",
+    "nb": "til",
+}  # fmt: skip
+_CHANGE_GAP_WORDS = 5
+
+
+def changes(text: str, language: str | None) -> list[tuple[NumberMention, NumberMention]]:
+    """The changes ``text`` states from one figure to another of the same kind and unit
+    ("fell from 6.8 percent in 2023 to 4.1 percent in 2024": (6.8 %, 4.1 %)); a year or
+    date between them is the time of the first, not the second figure."""
+    lang = "nb" if language in ("no", "nn") else (language or "en")
+    if lang not in _FROM_WORDS:
+        return []
+    from_re = re.compile(rf"(?i)(?<![\w-])(?:{_FROM_WORDS[lang]}){_SP}*$")
+    to_re = re.compile(rf"(?i)(?<![\w-])(?:{_TO_WORDS[lang]})(?![\w-])")
+    mentions = [m for m in find_numbers(text, language) if m.kind not in ("date", "ordinal")]
+    out = []
+    for i, a in enumerate(mentions):
+        if a.kind == "year" or not from_re.search(text, max(0, a.start - 8), a.start):
+            continue
+        for b in mentions[i + 1 :]:
+            between = text[a.end : b.start]
+            if len(between.split()) > _CHANGE_GAP_WORDS:
+                break
+            if b.kind == "year":
+                continue
+            plain = a.kind == "number" and not a.unit  # "von 8,20 auf 9,10 Euro"
+            if to_re.search(between) and (
+                plain or (b.kind == a.kind and (a.unit == b.unit or not b.unit))
+            ):
+                if plain and b.unit:
+                    a = replace(a, unit=b.unit, kind=b.kind)
+                out.append((a, b))
+            break
+    return out
 
 
 #: How far a bounded figure reaches: "more than 40" holds for 40 up to 60, "nearly 40"

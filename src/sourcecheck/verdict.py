@@ -36,6 +36,7 @@ from sourcecheck.model import (
     Claim,
     Document,
     Evidence,
+    NumberMention,
     NumberResult,
     PartResult,
     Passage,
@@ -43,7 +44,7 @@ from sourcecheck.model import (
     Verdict,
     VerdictLabel,
 )
-from sourcecheck.numbers import find_numbers
+from sourcecheck.numbers import changes, find_numbers, numbers_equal
 from sourcecheck.retrieve import CitedPlace, in_section
 from sourcecheck.score import PairScore
 
@@ -196,15 +197,18 @@ def _decide_v2(
     # that would support the claim but for its number says otherwise).
     differs: list[NumberResult] = []
     calendar: list[str] = []
+    reversed_change: tuple[NumberMention, NumberMention] | None = None
     focus = min(range(len(cands)), key=lambda i: js[i].neither)
+    claim_changes = changes(item.text, claim.language)
     for i in dict.fromkeys([focus, by_sup[0]]):
         if js[i].contradicts >= th.partial or (i == by_sup[0] and ps >= th.partial):
             differs = value_conflicts(js, i, by_sup[:3])
             calendar = calendar_conflicts(js, i, by_sup[:3])
-            if differs or calendar:
+            reversed_change = _reversed_change(claim_changes, cands[i], documents)
+            if differs or calendar or reversed_change:
                 focus = i
                 break
-    if (differs or calendar) and label != "contradicted":
+    if (differs or calendar or reversed_change) and label != "contradicted":
         label, confidence = "contradicted", 1.0 - js[focus].neither
         order = [focus] + [i for i in by_sup if i != focus]
 
@@ -263,7 +267,13 @@ def _decide_v2(
     if label == "contradicted":
         differs = differs or [n for n in js[anchor].numbers if n.status == "differs"]
         said = f'"{_sentence_of(cands[anchor].passage)}" ({place})'
-        if differs:
+        if reversed_change and not differs:
+            a, b = reversed_change
+            reason = (
+                f"The source gives the change the other way round: {said} goes from {a.text} "
+                f"to {b.text} (contradicts {pc:.2f})."
+            )
+        elif differs:
             reason = (
                 f"The source gives a different number: {said} has "
                 + ", ".join(f"{n.source_text} where the claim has {n.text}" for n in differs)
@@ -417,6 +427,26 @@ def value_conflicts(
     matter in a passage on the same subject is no contradiction."""
     found = {n.text for i in nearby for n in js[i].numbers if n.status == "matches"}
     return [n for n in js[focus].numbers if n.status == "differs" and n.text not in found]
+
+
+def _reversed_change(
+    claim_changes: Sequence[tuple[NumberMention, NumberMention]],
+    cand: ScoredPassage,
+    documents: Mapping[str, Document],
+) -> tuple[NumberMention, NumberMention] | None:
+    """The passage's change between the same two figures as one of the claim's, the other
+    way round ("fell from 6.8 to 4.1 percent" against "steg från 4,1 till 6,8 procent"):
+    the passage's (from, to); None where there is none."""
+    if not claim_changes:
+        return None
+    passage_changes = changes(cand.passage.text, documents[cand.passage.doc_id].language)
+    for x1, x2 in claim_changes:
+        if numbers_equal(x1, x2):
+            continue
+        for y1, y2 in passage_changes:
+            if numbers_equal(x1, y2) and numbers_equal(x2, y1):
+                return y1, y2
+    return None
 
 
 def calendar_conflicts(js: Sequence[Judgement], focus: int, nearby: Sequence[int]) -> list[str]:
