@@ -21,6 +21,10 @@ alone: what ``check`` did before the check-worthiness model). Figures per run:
 - ``source`` sentences skipped (target: none), listed;
 - wall time of the command (target: 20 s cold on two cores) and the report's own stage
   timings;
+- "checkable here": a verdict's ``coverage`` (how far the sources speak to the claim)
+  at or above 0.5, the judge's unsure level, against the labels (``source`` is checkable
+  here, ``world`` and ``opinion`` are not): the share of each flagged, and balanced
+  accuracy;
 - verdicts over the checked ``source`` sentences: the share accepted (a correct sentence
   is accepted as ``supported`` or ``partially_supported``; the post's eight and the
   thread's two deliberately wrong ones carry their own accepted verdicts, and the
@@ -54,6 +58,13 @@ from verdict_suites import pdf_text
 CASES = Path(__file__).resolve().parent / "longpost_cases"
 RUNS = {"default": [], "all-sentences": ["--all-sentences"]}
 CORRECT = ["supported", "partially_supported"]
+COVERAGE = 0.5
+
+
+def _share(flags: list[bool]) -> float:
+    return round(100 * sum(flags) / max(1, len(flags)), 1)
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -186,6 +197,7 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
     verdicts: Counter[str] = Counter()
     accepted = flips = 0
     wrong: list[str] = []
+    here: dict[str, list[bool]] = {"source": [], "other": []}
     for claim in report["claims"]:
         i = match(claim["text"], claim["origin"], sentences)
         if i is None:
@@ -193,6 +205,9 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
             continue
         checked.append(i)
         s = sentences[i]
+        if claim.get("coverage") is not None:
+            side = "source" if s["label"] == "source" else "other"
+            here[side].append(claim["coverage"] >= COVERAGE)
         if s["label"] != "source":
             continue
         verdict = claim["verdict"]
@@ -229,6 +244,13 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
         "source_skipped": skipped_source,
         "verdicts_on_source": dict(verdicts),
         "source_checked": sum(verdicts.values()),
+        "checkable_here": {
+            "source_flagged": _share(here["source"]),
+            "other_flagged": _share(here["other"]),
+            "balanced_accuracy": None
+            if not here["source"] or not here["other"]
+            else round((_share(here["source"]) + 100 - _share(here["other"])) / 2, 1),
+        },
         "source_accepted": accepted,
         "source_flips": flips,
         "wrong_sentences": wrong,
@@ -242,8 +264,9 @@ def markdown(result: dict[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in sorted(result["labels"].items()))
         + f"; report {result['pages']} pages)\n",
         "| run | wall s (cold) | checked | opinion % of checked | source | world | opinion "
-        "| source skipped | source accepted | source flips | verdicts on source sentences |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| source skipped | source accepted | source flips | verdicts on source sentences "
+        "| checkable here: source / other flagged, BA |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in result["runs"].items():
         f = r["figures"]
@@ -254,7 +277,8 @@ def markdown(result: dict[str, Any]) -> str:
             f"{len(f['source_skipped'])} of {f['source_total']} | "
             f"{f['source_accepted']} of {f['source_checked']} | {f['source_flips']} | "
             + ", ".join(f"{k} {v}" for k, v in sorted(f["verdicts_on_source"].items()))
-            + " |"
+            + f" | {f['checkable_here']['source_flagged']} / "
+            f"{f['checkable_here']['other_flagged']}, {f['checkable_here']['balanced_accuracy']} |"
         )
     lines.append("")
     for name, r in result["runs"].items():

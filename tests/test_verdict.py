@@ -295,3 +295,28 @@ def test_a_quote_in_translation_does_not_count_against_the_claim() -> None:
     )
     assert v.quotes[0].status == "absent"
     assert v.label == "partially_supported"
+
+
+def test_coverage_tells_silent_sources_from_unsettled_ones() -> None:
+    """Not found has two readings: the sources do not discuss the claim (not checkable
+    here), or a passage speaks to it without settling it (the reason names it)."""
+
+    def verdict(*candidates: tuple[int, float, float]) -> Any:
+        text = "Fourteen of the 52 bridges need repairs."
+        claim = Claim("c1", text, 0, len(text), language="en")
+        cands = tuple(
+            ScoredPassage(P[k], None, "search", 0.9, 1.0, PairScore(s, c))  # type: ignore[arg-type]
+            for k, s, c in candidates
+        )
+        return decide(ClaimEvidence(claim, text, cands, None), TH, DOCS, _NoEmbedder(),
+                      version="v2")  # type: ignore[arg-type]  # fmt: skip
+
+    silent = verdict((1, 0.05, 0.05), (3, 0.02, 0.1))
+    assert silent.label == "not_found"
+    assert silent.coverage == pytest.approx(0.12)
+    assert "do not discuss it" in silent.reason
+    unsettled = verdict((0, 0.25, 0.2), (3, 0.02, 0.05))
+    assert unsettled.label == "not_found"
+    assert unsettled.coverage == pytest.approx(0.45)
+    assert "speaks to this" in unsettled.reason and "p. 1" in unsettled.reason
+    assert verdict((0, 0.92, 0.02)).coverage == pytest.approx(0.94)

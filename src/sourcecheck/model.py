@@ -304,6 +304,10 @@ class Verdict:
     confidence: float | None = None
     #: A claim that packs several statements: each one's result (empty otherwise).
     parts: tuple[PartResult, ...] = ()
+    #: How far the sources speak to the claim at all: the highest probability, over the
+    #: passages read, that a passage supports or contradicts it (1 - P(neither)). Below
+    #: the unsure level the sources do not discuss it: the claim is not checkable here.
+    coverage: float | None = None
 
 
 StanceLabel = Literal["agrees", "disputes", "asks", "comments"]

@@ -178,6 +178,7 @@ def _decide_v2(
     js = judgements(item, documents, judge_model)
     by_sup, by_con = _orders(js)
     ps, pc = js[by_sup[0]].supports, js[by_con[0]].contradicts
+    coverage = max(1.0 - j.neither for j in js)
 
     sources = list(documents.values())
     nearby = [cands[i].passage for i in by_sup[:3]]
@@ -312,10 +313,18 @@ def _decide_v2(
             + (f"; {problems}" if problems else "")
             + "."
         )
+    elif coverage >= th.partial:
+        reason = (
+            f"{place} speaks to this but neither supports nor contradicts it clearly "
+            f"(supports {ps:.2f}, contradicts {pc:.2f}): read it before relying on the claim."
+        )
+        problems = partial_problems(quotes, [])
+        if problems:
+            reason = reason[:-1] + f"; {problems}."
     else:
         reason = (
             f"No passage in the sources supports or contradicts this claim "
-            f"(best: supports {ps:.2f}, contradicts {pc:.2f})."
+            f"(best: supports {ps:.2f}, contradicts {pc:.2f}): the sources do not discuss it."
         )
         problems = partial_problems(quotes, [])
         if problems:
@@ -343,6 +352,7 @@ def _decide_v2(
         quotes=tuple(quotes),
         numbers=tuple(numbers),
         confidence=round(float(confidence), 4),
+        coverage=round(float(coverage), 4),
         parts=tuple(parts),
     )
 

@@ -207,6 +207,7 @@ def verdict_to_dict(v: Verdict) -> dict[str, Any]:
         "verdict": v.label,
         "score": _round(v.score),
         "confidence": None if v.confidence is None else _round(v.confidence),
+        **({} if v.coverage is None else {"coverage": _round(v.coverage)}),
         "citation_check": v.citation_check,
         "citation_note": v.citation_note,
         "reason": v.reason,
@@ -510,6 +511,7 @@ def _claim_from_dict(d: Mapping[str, Any], where: str) -> Verdict:
             _part_from_dict(p, f"{where}.parts[{i}]")
             for i, p in enumerate(_objects(d, "parts", where))
         ),
+        coverage=_opt(d, "coverage", float, where),
     )
 
 
