@@ -313,22 +313,21 @@ def _decide_v2(
             + (f"; {problems}" if problems else "")
             + "."
         )
-    elif coverage >= th.partial:
-        reason = (
-            f"{place} speaks to this but neither supports nor contradicts it clearly "
-            f"(supports {ps:.2f}, contradicts {pc:.2f}): read it before relying on the claim."
-        )
-        problems = partial_problems(quotes, [])
-        if problems:
-            reason = reason[:-1] + f"; {problems}."
     else:
-        reason = (
-            f"No passage in the sources supports or contradicts this claim "
-            f"(best: supports {ps:.2f}, contradicts {pc:.2f}): the sources do not discuss it."
-        )
+        # Not found: a passage speaks to the claim without settling it, or none does.
+        scores = f"supports {ps:.2f}, contradicts {pc:.2f}"
+        if coverage >= th.partial:
+            reason = (
+                f"{place} speaks to this but neither supports nor contradicts it clearly "
+                f"({scores}): read it before relying on the claim"
+            )
+        else:
+            reason = (
+                "No passage in the sources supports or contradicts this claim "
+                f"(best: {scores}): the sources do not discuss it"
+            )
         problems = partial_problems(quotes, [])
-        if problems:
-            reason = reason[:-1] + f"; {problems}."
+        reason += (f"; {problems}" if problems else "") + "."
 
     if label != "not_found":
         reason += translation_note(quotes)
