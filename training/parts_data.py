@@ -43,7 +43,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from contrast_data import _sha, _tatoeba, write_round  # noqa: E402
+from contrast_data import _read, _sha, _tatoeba, write_round  # noqa: E402
 from train_judge import NTREX_DOCS  # noqa: E402
 from verdict_suites import EVAL, NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
 from verifier_data import (  # noqa: E402
@@ -161,14 +161,8 @@ def build(args: argparse.Namespace) -> tuple[list[TrainPair], list[TrainPair], d
     held: list[TrainPair] = []
     for p in new:
         (held if _unit("held3:" + p.group) < args.heldout else train).append(p)
-    base_train = [
-        TrainPair(**json.loads(line))
-        for line in (args.base / "train.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    base_held = [
-        TrainPair(**json.loads(line))
-        for line in (args.base / "heldout.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    base_train = _read(args.base / "train.jsonl")
+    base_held = _read(args.base / "heldout.jsonl")
     replay = [p for p in base_train if _unit("replay3:" + p.claim + "\n" + p.passage) < args.replay]
     mix = train + replay
     rng.shuffle(mix)
