@@ -178,7 +178,7 @@ _LANG_SCALES: dict[str, dict[str, tuple[int, str | None]]] = {
     **{
         lang: {"billion": (10**12, None), "billions": (10**12, None),
                "billionen": (10**12, None)}
-        for lang in ("de", "fr", "da", "nb", "no", "nn", "fi", "nl")
+        for lang in ("de", "fr", "da", "nb", "fi", "nl")
     },
 }  # fmt: skip
 
@@ -232,7 +232,7 @@ _UNITS: dict[str, str] = {
 # Where a language reads a unit word otherwise: "kroner" are Danish or Norwegian crowns.
 _LANG_UNITS: dict[str, dict[str, str]] = {
     "da": {"kroner": "DKK", "kr.": "DKK", "kr": "DKK"},
-    **{lang: {"kroner": "NOK", "kr": "NOK"} for lang in ("nb", "no", "nn")},
+    "nb": {"kroner": "NOK", "kr": "NOK"},
 }
 
 # Languages that join a scale and its currency with "de": "3 millones de dólares".
@@ -395,8 +395,6 @@ def _word_tables(lang: str | None) -> list[str]:
     """The tables of this module's grammar that ``lang`` reads (none: text2num's)."""
     if lang is None:
         return ["en", "sv"]
-    if lang in ("nb", "no", "nn"):
-        return ["nb"]
     return [lang] if lang in _MORPH_TABLES else []
 
 
@@ -551,7 +549,6 @@ def _find_ratios(text: str, lang: str, keep: _Keep) -> None:
 def _fraction_languages(lang: str | None) -> list[str]:
     if lang is None:
         return ["en", "sv"]
-    lang = "nb" if lang in ("no", "nn") else lang
     return [lang] if lang in _FRACTION_DENOMINATORS else []
 
 
@@ -640,6 +637,12 @@ class _Taken:
 # --------------------------------------------------------------------------------------
 
 
+def _language(language: str | None) -> str | None:
+    """The two-letter code the tables are keyed by (Norwegian "no" / "nn" read as "nb")."""
+    lang = (language or "").lower()[:2] or None
+    return "nb" if lang in ("no", "nn") else lang
+
+
 def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     """Every number in ``text``, in order, with ``text[m.start:m.end] == m.text``.
 
@@ -648,7 +651,7 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     words are looked for (English and Swedish both for None; none for a language
     neither this module nor text2num reads). Mentions never overlap.
     """
-    lang = (language or "").lower()[:2] or None
+    lang = _language(language)
     taken = _Taken()
     found: list[_Found] = []
 
@@ -693,9 +696,7 @@ def numbers_equal(a: NumberMention, b: NumberMention) -> bool:
         return a.kind in date_kinds and b.kind in date_kinds and _dates_agree(a, b)
     if a.kind == "ordinal" or b.kind == "ordinal":
         return a.kind == b.kind == "ordinal" and a.value == b.value
-    if (a.kind == "percent") != (b.kind == "percent"):
-        return False
-    if a.unit and b.unit and a.unit != b.unit:
+    if not _measures_agree(a, b):
         return False
     diff = abs(a.value - b.value)
     tolerance = max(
@@ -718,15 +719,24 @@ _TO_WORDS = {
 _CHANGE_GAP_WORDS = 5
 
 
+@lru_cache(maxsize=32)
+def _change_res(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    if lang not in _FROM_WORDS:
+        return None
+    return (
+        re.compile(rf"(?i)(?<![\w-])(?:{_FROM_WORDS[lang]}){_SP}*$"),
+        re.compile(rf"(?i)(?<![\w-])(?:{_TO_WORDS[lang]})(?![\w-])"),
+    )
+
+
 def changes(text: str, language: str | None) -> list[tuple[NumberMention, NumberMention]]:
     """The changes ``text`` states from one figure to another of the same kind and unit
     ("fell from 6.8 percent in 2023 to 4.1 percent in 2024": (6.8 %, 4.1 %)); a year or
     date between them is the time of the first, not the second figure."""
-    lang = "nb" if language in ("no", "nn") else (language or "en")
-    if lang not in _FROM_WORDS:
+    res = _change_res(_language(language) or "en")
+    if res is None:
         return []
-    from_re = re.compile(rf"(?i)(?<![\w-])(?:{_FROM_WORDS[lang]}){_SP}*$")
-    to_re = re.compile(rf"(?i)(?<![\w-])(?:{_TO_WORDS[lang]})(?![\w-])")
+    from_re, to_re = res
     mentions = [m for m in find_numbers(text, language) if m.kind not in ("date", "ordinal")]
     out = []
     for i, a in enumerate(mentions):
@@ -755,6 +765,13 @@ _OVER_REACH = 1.5
 _ABOUT_REACH = 0.1
 
 
+def _measures_agree(a: NumberMention, b: NumberMention) -> bool:
+    """Both percentages or neither, and the same unit where both give one."""
+    if (a.kind == "percent") != (b.kind == "percent"):
+        return False
+    return not (a.unit and b.unit and a.unit != b.unit)
+
+
 def numbers_consistent(claim: NumberMention, source: NumberMention) -> bool:
     """Whether the source's figure bears out the claim's, each read with its bound: equal
     values (:func:`numbers_equal`), or a value inside the other's bound ("more than
@@ -766,9 +783,7 @@ def numbers_consistent(claim: NumberMention, source: NumberMention) -> bool:
         return True
     if claim.kind in ("date", "year", "ordinal") or source.kind in ("date", "year", "ordinal"):
         return False
-    if (claim.kind == "percent") != (source.kind == "percent"):
-        return False
-    if claim.unit and source.unit and claim.unit != source.unit:
+    if not _measures_agree(claim, source):
         return False
     x, y = claim.value, source.value
     if "about" in (claim.qualifier, source.qualifier):
@@ -1062,12 +1077,7 @@ def _find_words(text: str, lang: str | None, tables: list[str], keep: _Keep, tak
             continue
         end, value = best
         f = _Found(m.start(), end, Decimal(value))
-        units, unit_re = _units(lang)
-        unit_match = unit_re.match(text, end)
-        if unit_match:
-            f.end = unit_match.end()
-            f.unit = units[unit_match.group("unit").lower()]
-            f.kind = _kind_of_unit(f.unit)
+        _attach_unit(text, f, lang)
         if taken.free(f.start, f.end):
             keep(f)
             consumed = f.end
@@ -1101,6 +1111,16 @@ class _Token:
 _T2N_TOKEN_RE = re.compile(r"[^\W_]+(?:[-‑][^\W_]+)*|[^\w\s]")
 
 
+def _attach_unit(text: str, f: _Found, lang: str | None) -> None:
+    """A number word's unit right after it ("seven years", "fünfundzwanzig Prozent")."""
+    units, unit_re = _units(lang)
+    unit_match = unit_re.match(text, f.end)
+    if unit_match:
+        f.end = unit_match.end()
+        f.unit = units[unit_match.group("unit").lower()]
+        f.kind = _kind_of_unit(f.unit)
+
+
 def _find_words_text2num(text: str, lang: str, keep: _Keep, taken: _Taken) -> None:
     """Number words in a language text2num reads. A lone word for one is an article
     ("un", "ein", "en"), not a number."""
@@ -1119,12 +1139,7 @@ def _find_words_text2num(text: str, lang: str, keep: _Keep, taken: _Taken) -> No
         if occ.is_ordinal:
             f.kind = "ordinal"
         else:
-            units, unit_re = _units(lang)
-            unit_match = unit_re.match(text, f.end)
-            if unit_match:
-                f.end = unit_match.end()
-                f.unit = units[unit_match.group("unit").lower()]
-                f.kind = _kind_of_unit(f.unit)
+            _attach_unit(text, f, lang)
         if taken.free(f.start, f.end):
             keep(f)
 
@@ -1342,7 +1357,7 @@ _QUALIFIER_WORDS: dict[Qualifier, dict[str, tuple[str, ...]]] = {
 
 @lru_cache(maxsize=32)
 def _qualifier_res(lang: str | None) -> tuple[tuple[Qualifier, re.Pattern[str]], ...]:
-    langs = ["en", "sv"] if lang is None else ["nb" if lang in ("no", "nn") else lang]
+    langs = ["en", "sv"] if lang is None else [lang]
     out: list[tuple[Qualifier, re.Pattern[str]]] = []
     for kind, by_lang in _QUALIFIER_WORDS.items():
         words = [w for code in langs for w in by_lang.get(code, ())]
