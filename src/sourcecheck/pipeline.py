@@ -25,8 +25,7 @@ from sourcecheck.claims import (
     strip_attribution,
 )
 from sourcecheck.config import Options, resolve_options
-from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
-from sourcecheck.embed import Embedder, default_embedder
+from sourcecheck.embed import EMBEDDER_ID, Embedder, default_embedder
 from sourcecheck.errors import InputError
 from sourcecheck.judge import JudgeModel, default_judge
 from sourcecheck.load import load_document
@@ -330,7 +329,7 @@ def check_documents(
                 "partial": th.partial,
                 "contradiction": th.contradiction,
             },
-            "embedder": EMBED_MODEL_ID,
+            "embedder": EMBEDDER_ID,
             "worthiness": worthiness.model_id if worthiness else None,
             "decision": {
                 "rules": options.decision,

@@ -327,13 +327,20 @@ def load_verifier(
         return loaded
 
 
-def onnx_session(path: Path | bytes, threads: int) -> Any:
+def onnx_session(
+    path: Path | bytes,
+    threads: int,
+    external: tuple[Sequence[str], Sequence[Any]] | None = None,
+) -> Any:
     """An onnxruntime CPU session for ``path`` (or a serialized model) as the verifier runs
     it: ``threads`` intra-op threads, sequential execution, all graph optimisations
-    (benchmarks use the same)."""
+    (benchmarks use the same). ``external``: names and ``OrtValue``s of initializers the
+    graph leaves out (its weights, supplied from memory)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
+    if external is not None:
+        options.add_external_initializers(list(external[0]), list(external[1]))
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
