@@ -70,7 +70,8 @@ def decisions(rows: list[tuple[str, int]]) -> dict[str, list[bool]]:
         rules.append(bool(found))
         claims.append(found)
     texts = [checked_text(c) for found in claims for c in found]
-    probs = iter(model.probabilities(texts, embedder))
+    languages = [c.language for found in claims for c in found]
+    probs = iter(model.probabilities(texts, embedder, languages))
     with_model = []
     for found in claims:
         keep = False

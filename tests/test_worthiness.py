@@ -4,6 +4,7 @@ English and Swedish; a sentence citing a source always kept; --all-sentences kee
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -49,22 +50,66 @@ OPINIONS_SV = [
 ]
 
 
-def _probabilities(texts: list[str]) -> list[float]:
-    return default_worthiness().probabilities(texts, default_embedder())
+def _probabilities(texts: list[str], language: str | None = None) -> list[float]:
+    languages = None if language is None else [language] * len(texts)
+    return default_worthiness().probabilities(texts, default_embedder(), languages)
 
 
 @pytest.mark.parametrize(
-    ("claims", "opinions"), [(CLAIMS_EN, OPINIONS_EN), (CLAIMS_SV, OPINIONS_SV)]
+    ("claims", "opinions", "language"),
+    [(CLAIMS_EN, OPINIONS_EN, "en"), (CLAIMS_SV, OPINIONS_SV, "sv")],
 )
-def test_claims_are_kept_and_rank_above_opinions(claims: list[str], opinions: list[str]) -> None:
+def test_claims_are_kept_and_rank_above_opinions(
+    claims: list[str], opinions: list[str], language: str
+) -> None:
     """The threshold favours recall (a missed claim costs more than a checked opinion):
     every claim is kept; opinions rank below every claim, and most fall below it."""
     model = default_worthiness()
-    p_claims, p_opinions = _probabilities(claims), _probabilities(opinions)
+    p_claims = _probabilities(claims, language)
+    p_opinions = _probabilities(opinions, language)
     for text, p in zip(claims, p_claims, strict=True):
         assert p >= model.threshold, (text, p)
     assert min(p_claims) > max(p_opinions)
     assert sum(p < model.threshold for p in p_opinions) >= len(opinions) - 1
+
+
+# Written for this test (not from the training data): Swedish sentences and their English
+# translations, claims and opinions.
+PARALLEL = [
+    ("Kommunen lade 12 miljoner kronor på nya cykelbanor förra året.",
+     "The municipality spent 12 million kronor on new cycle paths last year."),
+    ("Tre av fyra skolor i länet saknar behöriga speciallärare.",
+     "Three out of four schools in the county lack qualified special needs teachers."),
+    ("Ärligt talat orkar jag inte bry mig längre.",
+     "Honestly, I can't be bothered to care any more."),
+    ("Vilken underbar kväll det blev till slut!",
+     "What a wonderful evening it turned out to be!"),
+    ("Vi får väl se hur det går med den saken.",
+     "We'll see how that goes, I suppose."),
+    ("Sjukhuset tog emot 4 200 patienter under sommaren.",
+     "The hospital received 4,200 patients during the summer."),
+]  # fmt: skip
+
+
+def test_a_swedish_sentence_scores_nearer_its_english_translation_with_the_offset() -> None:
+    swedish = [sv for sv, _ in PARALLEL]
+    english = _probabilities([en for _, en in PARALLEL], "en")
+    raw = _probabilities(swedish)
+    shifted = _probabilities(swedish, "sv")
+    gap_raw = sum(abs(a - b) for a, b in zip(raw, english, strict=True))
+    gap_shifted = sum(abs(a - b) for a, b in zip(shifted, english, strict=True))
+    assert gap_shifted < gap_raw
+    assert "sv" in default_worthiness().offsets
+
+
+def test_a_language_without_an_offset_is_scored_as_it_is() -> None:
+    model = default_worthiness()
+    texts = ["Hospitalet tog imod 4.200 patienter.", "Het ziekenhuis ontving 4200 patiënten."]
+    emb = default_embedder()
+    assert model.probabilities(texts, emb, ["xx", None]) == model.probabilities(texts, emb)
+    assert model.probabilities(texts, emb, ["no", "nn"]) == model.probabilities(
+        texts, emb, ["nb", "nb"]
+    )
 
 
 def test_probabilities_are_probabilities() -> None:
@@ -153,6 +198,13 @@ def test_a_bad_model_file_is_a_one_line_model_error(tmp_path) -> None:  # type: 
             "bias": 0.0, "threshold": 0.5}  # fmt: skip
     other.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ModelError, match="trained on some-other-embedder"):
+        load_worthiness(str(other))
+    shipped = json.loads(
+        (Path(__file__).parents[1] / "src/sourcecheck/data/worthiness.json").read_text()
+    )
+    shipped["language_offsets"] = {"sv": [0.1, 0.2]}
+    other.write_text(json.dumps(shipped), encoding="utf-8")
+    with pytest.raises(ModelError, match="language offset"):
         load_worthiness(str(other))
     with pytest.raises(ModelError, match="missing field"):
         other.write_text(json.dumps({"embedder": "e"}), encoding="utf-8")

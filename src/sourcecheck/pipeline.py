@@ -350,7 +350,9 @@ def _worthy(
 ) -> tuple[list[Claim], list[Skipped]]:
     """Claims the check-worthiness model keeps, and the others as skipped sentences with
     their probability. A claim citing or quoting a source is always kept."""
-    probs = model.probabilities([checked_text(c) for c in claims], embedder)
+    probs = model.probabilities(
+        [checked_text(c) for c in claims], embedder, [c.language for c in claims]
+    )
     kept: list[Claim] = []
     dropped: list[Skipped] = []
     for claim, p in zip(claims, probs, strict=True):

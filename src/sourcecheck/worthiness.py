@@ -10,6 +10,15 @@ structural features (a digit, the length, a question mark). It is trained by
 embedding carries it to the other languages, which ``benchmarks/checkworthiness.py``
 measures on a Swedish set the project wrote. Its card is ``data/worthiness-card.md``.
 
+The multilingual embedding places a sentence and its translation close, but not at the
+same point: each language sits at an offset of its own, and a classifier fitted mostly on
+English reads that offset as evidence (before, a Swedish opinion scored as if it were
+half a claim). The model therefore carries, per language, the mean difference between
+sentences in that language and their English translations (measured on parallel news
+and everyday sentences at training time), and subtracts it from a sentence's vector,
+in training and here, before it scores. A language without an offset (English, or one
+the parallel data lacks) is scored as it is.
+
 The threshold is chosen for a fact-checker: missing a claim costs more than checking an
 opinion, so it is set to keep 95% of check-worthy sentences on held-out data.
 A sentence that cites a source or quotes one is always kept: its author points at
@@ -22,7 +31,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -34,6 +43,7 @@ from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
 
 EXTRA_FEATURES = ("has_digit", "log_words", "question")
+_ALIASES = {"no": "nb", "nn": "nb"}
 _WORD = re.compile(r"\w+")
 
 
@@ -47,7 +57,7 @@ def extra_features(text: str) -> list[float]:
 
 
 def feature_matrix(
-    texts: Sequence[str], vectors: npt.NDArray[np.float32]
+    texts: Sequence[str], vectors: npt.NDArray[np.floating]
 ) -> npt.NDArray[np.float64]:
     """The model's inputs: each sentence's e5 query vector, then the extra features."""
     extra = np.asarray([extra_features(t) for t in texts], dtype=np.float64).reshape(
@@ -64,14 +74,36 @@ class WorthinessModel:
     bias: float
     #: Probability at or above which a sentence is kept as a claim.
     threshold: float
+    #: Per language (ISO 639-1), the vector subtracted before scoring.
+    offsets: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 
-    def probabilities(self, texts: Sequence[str], embedder: Embedder) -> list[float]:
-        """P(check-worthy) for each sentence (embedded as queries, as retrieval does)."""
+    def probabilities(
+        self,
+        texts: Sequence[str],
+        embedder: Embedder,
+        languages: Sequence[str | None] | None = None,
+    ) -> list[float]:
+        """P(check-worthy) for each sentence (embedded as queries, as retrieval does), in
+        ``languages`` (one per sentence; None where unknown)."""
         if not texts:
             return []
-        x = feature_matrix(texts, embedder.queries(list(texts)))
+        vectors = np.asarray(embedder.queries(list(texts)), dtype=np.float64)
+        if languages is not None and self.offsets:
+            vectors = vectors - self.language_offsets(languages, vectors.shape[1])
+        x = feature_matrix(texts, vectors)
         z = x @ self.weights + self.bias
         return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+
+    def language_offsets(
+        self, languages: Sequence[str | None], dim: int
+    ) -> npt.NDArray[np.float64]:
+        """One row per sentence: its language's offset, zeros where there is none."""
+        out = np.zeros((len(languages), dim), dtype=np.float64)
+        for i, lang in enumerate(languages):
+            offset = self.offsets.get(_ALIASES.get(lang or "", lang or ""))
+            if offset is not None:
+                out[i] = offset
+        return out
 
 
 def load_worthiness(path: str | None = None) -> WorthinessModel:
@@ -91,7 +123,13 @@ def load_worthiness(path: str | None = None) -> WorthinessModel:
             weights=weights,
             bias=float(data["bias"]),
             threshold=float(data["threshold"]),
+            offsets={
+                str(lang): np.asarray(vec, dtype=np.float64)
+                for lang, vec in (data.get("language_offsets") or {}).items()
+            },
         )
+        if any(v.shape != (len(weights) - len(EXTRA_FEATURES),) for v in model.offsets.values()):
+            raise ValueError("a language offset does not match the embedding's size")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise ModelError(f"{where}: not a check-worthiness model ({problem})") from None
