@@ -61,6 +61,7 @@ META = "\u2581"
 GRAPH_FORMAT = "sourcecheck.e5-graph"
 PREFIXES = ("passage: ", "query: ")
 BATCH = 8  # windows per onnxruntime call, sorted by length (float32: no batch effects)
+BATCH_TOKENS = 2048  # and at most this many tokens, padding included (bounds the memory)
 
 Vectors = npt.NDArray[np.float32]
 
@@ -457,8 +458,17 @@ class E5Onnx:
             for a in range(0, max(len(ids), 1), step):
                 windows.append((i, ids[a : a + step]))
         order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
-        for at in range(0, len(order), BATCH):
-            chunk = [windows[w] for w in order[at : at + BATCH]]
+        at = 0
+        while at < len(order):
+            end = at + 1  # sorted by length: the last window of a batch is its longest
+            while (
+                end < len(order)
+                and end - at < BATCH
+                and (end - at + 1) * (len(windows[order[end]][1]) + 2) <= BATCH_TOKENS
+            ):
+                end += 1
+            chunk = [windows[w] for w in order[at:end]]
+            at = end
             means = self._run([ids for _, ids in chunk])
             for (i, ids), mean in zip(chunk, means, strict=True):
                 weight = max(len(ids), 1)
