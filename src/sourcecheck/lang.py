@@ -20,6 +20,13 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 
 
+def table_code(language: str | None) -> str | None:
+    """The two-letter code per-language tables are keyed by: lower case, the region left
+    out ("sv-SE"), Norwegian "no" and Nynorsk "nn" read as Bokmål "nb"; None for none."""
+    code = (language or "").lower()[:2] or None
+    return "nb" if code in ("no", "nn") else code
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``'s language, or None when it cannot be told."""
     sample = text[:4000].strip()

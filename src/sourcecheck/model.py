@@ -193,6 +193,10 @@ class Quote:
     end: int
 
 
+#: The bound words put on a figure: "more than 40" is over 40, "nearly 40" under it.
+NumberQualifier = Literal["over", "under", "about"]
+
+
 @dataclass(frozen=True)
 class NumberMention:
     """A number in a claim with its normalised value (dates as YYYYMMDD or YYYY)."""
@@ -206,7 +210,7 @@ class NumberMention:
     #: The bound the words before it put on the value: ``"over"`` ("more than", "drygt",
     #: "über"), ``"under"`` ("less than", "nearly", "knappt", "près de"), ``"about"``
     #: ("around", "cirka", "rund"), or None.
-    qualifier: Literal["over", "under", "about"] | None = None
+    qualifier: NumberQualifier | None = None
 
 
 @dataclass(frozen=True)

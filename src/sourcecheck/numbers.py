@@ -56,7 +56,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
+from sourcecheck.lang import table_code
 from sourcecheck.model import NumberMention
+from sourcecheck.model import NumberQualifier as Qualifier
 
 __all__ = ["changes", "find_numbers", "numbers_consistent", "numbers_equal"]
 
@@ -637,12 +639,6 @@ class _Taken:
 # --------------------------------------------------------------------------------------
 
 
-def _language(language: str | None) -> str | None:
-    """The two-letter code the tables are keyed by (Norwegian "no" / "nn" read as "nb")."""
-    lang = (language or "").lower()[:2] or None
-    return "nb" if lang in ("no", "nn") else lang
-
-
 def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     """Every number in ``text``, in order, with ``text[m.start:m.end] == m.text``.
 
@@ -651,7 +647,7 @@ def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
     words are looked for (English and Swedish both for None; none for a language
     neither this module nor text2num reads). Mentions never overlap.
     """
-    lang = _language(language)
+    lang = table_code(language)
     taken = _Taken()
     found: list[_Found] = []
 
@@ -733,7 +729,7 @@ def changes(text: str, language: str | None) -> list[tuple[NumberMention, Number
     """The changes ``text`` states from one figure to another of the same kind and unit
     ("fell from 6.8 percent in 2023 to 4.1 percent in 2024": (6.8 %, 4.1 %)); a year or
     date between them is the time of the first, not the second figure."""
-    res = _change_res(_language(language) or "en")
+    res = _change_res(table_code(language) or "en")
     if res is None:
         return []
     from_re, to_re = res
@@ -1310,8 +1306,6 @@ def _to_mention(text: str, f: _Found, lang: str | None) -> NumberMention:
         qualifier=_qualifier(text, f.start, lang) if f.kind not in ("date", "year") else None,
     )
 
-
-Qualifier = Literal["over", "under", "about"]
 
 # Words that bound the number after them, per language: "more than 40" is over 40,
 # "nearly 40" under it, "around 40" about it.

@@ -15,8 +15,9 @@ same point: each language sits at an offset of its own, and a classifier fitted 
 English reads that offset as evidence (before, a Swedish opinion scored as if it were
 half a claim). The model therefore carries, per language, the mean difference between
 sentences in that language and their English translations (measured on parallel news
-and everyday sentences at training time), and subtracts it from a sentence's vector,
-in training and here, before it scores. A language without an offset (English, or one
+and everyday sentences at training time), and subtracts it from a sentence's vector
+before it scores (the held-out rows that choose the threshold are scored the same way;
+the training rows keep their own vectors). A language without an offset (English, or one
 the parallel data lacks) is scored as it is.
 
 The threshold is chosen for a fact-checker: missing a claim costs more than checking an
@@ -41,9 +42,9 @@ import numpy.typing as npt
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
+from sourcecheck.lang import table_code
 
 EXTRA_FEATURES = ("has_digit", "log_words", "question")
-_ALIASES = {"no": "nb", "nn": "nb"}
 _WORD = re.compile(r"\w+")
 
 
@@ -100,7 +101,7 @@ class WorthinessModel:
         """One row per sentence: its language's offset, zeros where there is none."""
         out = np.zeros((len(languages), dim), dtype=np.float64)
         for i, lang in enumerate(languages):
-            offset = self.offsets.get(_ALIASES.get(lang or "", lang or ""))
+            offset = self.offsets.get(table_code(lang) or "")
             if offset is not None:
                 out[i] = offset
         return out

@@ -144,11 +144,11 @@ def _nearest_wording(
 
     Coarse to fine for a quote of four words or more: windows of the quote's length
     starting every half window first, then every start and a word shorter or longer around
-    the best of them. A window's meaning
-    changes little when it moves by a word, so this finds the exhaustive search's window or
-    one about as close, and embeds about a third as many (measured on 48 English quotes
-    against random pairs of a Swedish report's passages: the same window 33 times, the
-    others at most 0.011 cosine further, 0.002 on average)."""
+    the best of them. A window's meaning changes little when it moves by a word, so this
+    finds the exhaustive search's window or one about as close, and embeds about a third
+    as many (measured on 48 English quotes against random pairs of a Swedish report's
+    passages: the same window 33 times, the others at most 0.011 cosine further, 0.002 on
+    average)."""
     size = min(max(1, len(wanted.split())), max_words)
     stride = max(1, size // 2)
     spans = {id(p): word_spans(p.text) for p in nearby[:2]}
@@ -177,17 +177,14 @@ def _nearest_wording(
         return float(sims[j]), cands[j]
 
     sim, (p, i, size) = best(coarse)
-    if stride == 1:
-        ws = spans[id(p)]
-        return sim, p, p.start + ws[i][0], p.start + ws[i + size - 1][1]
-    words = len(spans[id(p)])
-    fine = [
-        (p, k, n)
-        for n in dict.fromkeys((max(1, size - 1), size, size + 1))
-        for k in range(max(0, i - stride + 1), i + stride)
-        if k + n <= words and (k, n) != (i, size)
-    ]
-    if fine:
+    if stride > 1:  # the fine pass around the coarse best
+        words = len(spans[id(p)])
+        fine = [
+            (p, k, n)
+            for n in dict.fromkeys((size - 1, size, size + 1))
+            for k in range(max(0, i - stride + 1), i + stride)
+            if k + n <= words and (k, n) != (i, size)
+        ]
         fine_sim, fine_best = best(fine)
         if fine_sim > sim:
             sim, (p, i, size) = fine_sim, fine_best

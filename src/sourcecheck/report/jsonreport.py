@@ -28,6 +28,7 @@ from sourcecheck.model import (
     LinkKind,
     Locator,
     NumberMention,
+    NumberQualifier,
     NumberResult,
     NumberStatus,
     PartResult,
@@ -49,8 +50,7 @@ SCORE_DIGITS = 4
 CITATION_CHECKS: tuple[CitationCheck, ...] = get_args(CitationCheck)
 NumberKind = Literal["number", "percent", "date", "year", "ordinal", "money"]
 _NUMBER_KINDS: tuple[NumberKind, ...] = get_args(NumberKind)
-NumberQualifier = Literal["over", "under", "about"] | None
-_QUALIFIERS: tuple[str, ...] = ("over", "under", "about")
+_QUALIFIERS: tuple[NumberQualifier, ...] = get_args(NumberQualifier)
 _RETRIEVALS = ("cited", "search")
 
 # -- summary ---------------------------------------------------------------------------------
@@ -466,7 +466,7 @@ def _claim_from_dict(d: Mapping[str, Any], where: str) -> Verdict:
             unit=_opt(n, "unit", str, w),
             kind=cast(NumberKind, _choice(n, "kind", _NUMBER_KINDS, w)),
             qualifier=cast(
-                NumberQualifier,
+                NumberQualifier | None,
                 None if n.get("qualifier") is None else _choice(n, "qualifier", _QUALIFIERS, w),
             ),
         )
