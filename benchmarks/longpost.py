@@ -22,7 +22,8 @@ alone: what ``check`` did before the check-worthiness model). Figures per run:
 - wall time of the command (target: 20 s cold on two cores) and the report's own stage
   timings;
 - "checkable here": a verdict's ``coverage`` (how far the sources speak to the claim)
-  at or above 0.5, the judge's unsure level, against the labels (``source`` is checkable
+  at or above the unsure level the report records (``models.thresholds.partial``, the
+  judge's 0.5), against the labels (``source`` is checkable
   here, ``world`` and ``opinion`` are not): the share of each flagged, and balanced
   accuracy;
 - verdicts over the checked ``source`` sentences: the share accepted (a correct sentence
@@ -58,7 +59,6 @@ from verdict_suites import pdf_text
 CASES = Path(__file__).resolve().parent / "longpost_cases"
 RUNS = {"default": [], "all-sentences": ["--all-sentences"]}
 CORRECT = ["supported", "partially_supported"]
-COVERAGE = 0.5
 
 
 def _share(flags: list[bool]) -> float:
@@ -198,6 +198,7 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
     accepted = flips = 0
     wrong: list[str] = []
     here: dict[str, list[bool]] = {"source": [], "other": []}
+    unsure = report["models"]["thresholds"]["partial"]  # the level the verdicts use
     for claim in report["claims"]:
         i = match(claim["text"], claim["origin"], sentences)
         if i is None:
@@ -207,7 +208,7 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
         s = sentences[i]
         if claim.get("coverage") is not None:
             side = "source" if s["label"] == "source" else "other"
-            here[side].append(claim["coverage"] >= COVERAGE)
+            here[side].append(claim["coverage"] >= unsure)
         if s["label"] != "source":
             continue
         verdict = claim["verdict"]
