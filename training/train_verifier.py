@@ -1059,6 +1059,16 @@ def run_all(args: argparse.Namespace) -> None:
                 step("parts_data.py", data3, "--base", data2)
             args.data, args.run, args.init_from = data3, work / "run3", args.third_round
             args.model_version = max(args.model_version, 3)
+            if args.fourth_round is not None:
+                # v4: the third-round model (``--fourth-round DIR``, e.g. v3 from git
+                # history) trained on direction_data.py's pairs (a direction word reversed,
+                # two values swapped, each beside its unedited twin; more VitaminC) plus a
+                # replay share of the third round's.
+                data4 = work / "data4"
+                if not (data4 / "record.json").exists():
+                    step("direction_data.py", data4, "--base", data3)
+                args.data, args.run, args.init_from = data4, work / "run4", args.fourth_round
+                args.model_version = max(args.model_version, 4)
         train(args)
         export(args)
         step("fit_stack.py", "--data", args.data, "--out", args.dest, "--model", args.dest)
@@ -1192,6 +1202,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --second-round: an exported second-round model (v2) to warm-start from: "
         "train on parts_data.py's pairs plus a replay share of the second round's (the v3 "
         "recipe: --lr 3e-5 --head-lr 1e-4 --epochs 1)",
+    )
+    p_all.add_argument(
+        "--fourth-round",
+        type=Path,
+        default=None,
+        help="with --third-round: an exported third-round model (v3) to warm-start from: "
+        "train on direction_data.py's pairs plus a replay share of the third round's (the "
+        "v4 recipe: --lr 3e-5 --head-lr 1e-4 --epochs 1)",
     )
     p_all.add_argument("--student-epochs", type=float, default=0.0)
     p_all.add_argument(
