@@ -42,9 +42,9 @@ os.environ.setdefault("SOURCECHECK_THREADS", os.environ["OMP_NUM_THREADS"])
 from sourcecheck.claims import extract_claims
 from sourcecheck.embed import default_embedder
 from sourcecheck.load import load_bytes
-from sourcecheck.model import Claim, Document
+from sourcecheck.model import Claim, Document, Stance
 from sourcecheck.pipeline import _worthy, scorer_for
-from sourcecheck.thread import decide_stance, stance_features
+from sourcecheck.thread import comment_languages, decide_stance, stance_features, stance_model_for
 from sourcecheck.worthiness import default_worthiness
 
 CASES = Path(__file__).resolve().parent / "stance_cases" / "threads.jsonl"
@@ -113,9 +113,14 @@ def _f1(gold: list[str], pred: list[str]) -> dict[str, Any]:
     return {"accuracy": acc, "macro_f1": sum(v["f1"] for v in per.values()) / 4, "labels": per}
 
 
-def evaluate(threads: list[dict[str, Any]], model: str) -> tuple[list[dict[str, Any]], float]:
+def evaluate(
+    threads: list[dict[str, Any]], model: str, learned: bool = True
+) -> tuple[list[dict[str, Any]], float]:
+    """Each comment's gold and predicted stance and target. The stance is the learned
+    model's where it reads this scorer (``learned``), with the rules' beside it."""
     scorer = scorer_for(model)
     embedder = default_embedder()
+    stance_model = stance_model_for(scorer) if learned else None
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     for thread in threads:
@@ -143,8 +148,19 @@ def evaluate(threads: list[dict[str, Any]], model: str) -> tuple[list[dict[str, 
             raise SystemExit(f"{thread['id']}: the loader's comment ids are not the set's")
         features = stance_features(claims, doc.comments, scorer, embedder)
         by_claim = {c.id: c for c in claims}
-        for f in features:
-            st = decide_stance(f)
+        rules = [decide_stance(f) for f in features]
+        learned: list[Stance | None] = [None] * len(features)
+        if stance_model is not None:
+            langs = comment_languages(doc.comments)
+            learned = list(
+                stance_model.decide(
+                    features,
+                    [c.text for c in doc.comments],
+                    [langs[c.id] for c in doc.comments],
+                    embedder,
+                )
+            )
+        for f, st, lst in zip(features, rules, learned, strict=True):
             gold = golds[ids[st.comment]]
             target = gold.get("target")
             predicted: str | None = None
@@ -162,11 +178,12 @@ def evaluate(threads: list[dict[str, Any]], model: str) -> tuple[list[dict[str, 
                     "comment": gold["id"],
                     "reply": gold.get("parent") is not None,
                     "gold_stance": gold["stance"],
-                    "stance": st.stance,
+                    "stance": (lst or st).stance,
+                    "rules_stance": st.stance,
                     "gold_target": target,
                     "target": predicted,
                     "link": st.link,
-                    "confidence": st.confidence,
+                    "confidence": (lst or st).confidence,
                     "text": gold["text"],
                     "features": asdict(f),
                 }
@@ -177,6 +194,7 @@ def evaluate(threads: list[dict[str, Any]], model: str) -> tuple[list[dict[str, 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"comments": len(rows)}
     out["stance"] = _f1([r["gold_stance"] for r in rows], [r["stance"] for r in rows])
+    out["rules_stance"] = _f1([r["gold_stance"] for r in rows], [r["rules_stance"] for r in rows])
     out["baseline_stance"] = _f1([r["gold_stance"] for r in rows], ["comments"] * len(rows))
     to_claim = [r for r in rows if (r["gold_target"] or "").startswith("a")]
     to_comment = [r for r in rows if (r["gold_target"] or "").startswith("c")]
@@ -198,26 +216,36 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def markdown(result: dict[str, Any]) -> str:
     lines = [
         f"# Stance and links ({result['split']} threads: {result['threads']}, "
-        f"{result['all']['comments']} comments; {result['seconds']:.1f} s)",
+        f"{result['all']['comments']} comments; {result['seconds']:.1f} s; stance by "
+        f"{result['stance_by']})",
         "",
-        "| part | comments | stance macro-F1 (position baseline) | stance accuracy | "
-        "comment -> claim link | comment -> comment link | all links (position baseline) |",
+        "| part | comments | stance macro-F1 (rules; position baseline) | stance accuracy "
+        "(rules) | comment -> claim link | comment -> comment link | all links (position "
+        "baseline) |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, s in result["by"].items():
         lines.append(
             f"| {name} | {s['comments']} | {100 * s['stance']['macro_f1']:.1f} "
-            f"({100 * s['baseline_stance']['macro_f1']:.1f}) | "
-            f"{100 * s['stance']['accuracy']:.1f} | "
+            f"({100 * s['rules_stance']['macro_f1']:.1f}; "
+            f"{100 * s['baseline_stance']['macro_f1']:.1f}) | "
+            f"{100 * s['stance']['accuracy']:.1f} ({100 * s['rules_stance']['accuracy']:.1f}) | "
             f"{100 * s['link_claim']['right']:.1f} (n={s['link_claim']['n']}) | "
             f"{100 * s['link_comment']['right']:.1f} (n={s['link_comment']['n']}) | "
             f"{100 * s['link_all']['right']:.1f} ({100 * s['baseline_link_all']['right']:.1f}) |"
         )
-    lines += ["", "| label | precision | recall | F1 | n |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| label | precision (rules) | recall (rules) | F1 (rules) | n |",
+        "|---|---|---|---|---|",
+    ]
+    rules = result["all"]["rules_stance"]["labels"]
     for label, v in result["all"]["stance"]["labels"].items():
+        r = rules[label]
         lines.append(
-            f"| {label} | {100 * v['precision']:.1f} | {100 * v['recall']:.1f} | "
-            f"{100 * v['f1']:.1f} | {v['n']} |"
+            f"| {label} | {100 * v['precision']:.1f} ({100 * r['precision']:.1f}) | "
+            f"{100 * v['recall']:.1f} ({100 * r['recall']:.1f}) | "
+            f"{100 * v['f1']:.1f} ({100 * r['f1']:.1f}) | {v['n']} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -226,16 +254,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=["test", "dev", "all"], default="test")
     ap.add_argument("--model", default="verifier")
+    ap.add_argument("--rules", action="store_true", help="the rules alone, no learned model")
     ap.add_argument("--json", dest="json_out")
     ap.add_argument("--cases", help="write every comment's outcome here (JSON lines)")
     args = ap.parse_args(argv)
     threads = read_threads()
     if args.split != "all":
         threads = [t for t in threads if (t["id"] in DEV) == (args.split == "dev")]
-    rows, seconds = evaluate(threads, args.model)
+    rows, seconds = evaluate(threads, args.model, learned=not args.rules)
     overall = summarise(rows)
+    model = stance_model_for(scorer_for(args.model)) if not args.rules else None
     result: dict[str, Any] = {
         "split": args.split,
+        "stance_by": model.model_id if model else "the rules (thread-v1)",
         "threads": len(threads),
         "seconds": seconds,
         "all": overall,

@@ -51,7 +51,7 @@ from sourcecheck.retrieve import (
 from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
 from sourcecheck.scorecache import ScoreKey
 from sourcecheck.segment import split_sentences
-from sourcecheck.thread import THREAD_RULES, analyse_thread
+from sourcecheck.thread import THREAD_RULES, analyse_thread, stance_model_for
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 from sourcecheck.worthiness import WorthinessModel, default_worthiness
 
@@ -299,6 +299,7 @@ def check_documents(
     timings["checks"] = time.perf_counter() - t
 
     stances: tuple[Stance, ...] = ()
+    stance_model = stance_model_for(scorer)
     if options.check_comments and article.comments:
         t = time.perf_counter()
         stances = analyse_thread(
@@ -307,6 +308,7 @@ def check_documents(
             scorer,
             embedder,
             score=lambda pairs: cache.score(scorer, pairs, options.batch_size),
+            model=stance_model,
         )
         timings["thread"] = time.perf_counter() - t
     timings = {k: round(v, 3) for k, v in timings.items()}
@@ -337,7 +339,14 @@ def check_documents(
             },
             # Claim–passage pairs the verifier read (or the cache answered) for this report.
             "verifier_pairs": sum(len(p.candidates) * len(p.texts) for p in plans),
-            "thread": THREAD_RULES if stances else None,
+            # The stance's rules, and the learned stance model where it decided.
+            "thread": (
+                None
+                if not stances
+                else THREAD_RULES
+                if stance_model is None
+                else f"{THREAD_RULES}+{stance_model.model_id}"
+            ),
         },
         timings=timings,
         comments=article.comments if options.check_comments else (),

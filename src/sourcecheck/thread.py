@@ -11,10 +11,14 @@ the article as a whole) points at it. A reply answers its parent unless it point
 article claim clearly more than at the parent (it quotes the article to settle the
 argument, or repeats a claim's figure that the parent does not have).
 
-**Stance** is read by the verifier, the same cross-encoder that checks claims against
-sources: the comment is the passage and the target the claim. Where the comment entails
-the target it agrees; where it says the opposite it disputes. A comment that ends in a
-question and does not contradict its target asks. Anything else comments.
+**Stance** is read from the comment's wording and by the verifier, the same
+cross-encoder that checks claims against sources: the comment is the passage and the
+target the claim (:func:`stance_features`). The learned stance model
+(:mod:`sourcecheck.stance`) decides from these readings and the comment's vector when it
+was trained on the scorer in use; otherwise the rules of :func:`decide_stance` do: where
+the comment entails the target it agrees, where it says the opposite it disputes, a
+comment that ends in a question and does not contradict its target asks, anything else
+comments.
 
 :func:`discussion` then gathers, for each article claim, the comments that dispute,
 back or ask about it and which side the sources take: the claim's own verdict, and the
@@ -29,16 +33,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from sourcecheck.embed import Embedder
+from sourcecheck.errors import ModelError
 from sourcecheck.lang import detect_language
 from sourcecheck.model import Claim, Comment, LinkKind, Stance, StanceLabel, Verdict
 from sourcecheck.numbers import find_numbers
 from sourcecheck.score.base import Pair, PairScore, Scorer
 from sourcecheck.segment import split_sentences
+from sourcecheck.tokens import negation_count
+
+if TYPE_CHECKING:
+    from sourcecheck.stance import StanceModel
 
 #: The version of the linking and stance rules, recorded in the report (``models.thread``).
 THREAD_RULES = "thread-v1"
@@ -250,6 +259,16 @@ class StanceFeatures:
     #: the claim (a comment that restates its target is supported by it).
     reverse_support: float = 0.0
     reverse_contradiction: float = 0.0
+    #: The multilingual-e5 cosine of the comment and its target (0 without a target).
+    target_cosine: float = 0.0
+    #: Of the comment's figures, the share its target has too and the share it lacks (a
+    #: reply that gives another figure usually disputes it); 0 where it has none.
+    numbers_shared: float = 0.0
+    numbers_new: float = 0.0
+    #: The comment has a negation cue of its language.
+    negated: bool = False
+    #: The target is a comment that ends in a question (a reply answers it).
+    target_asks: bool = False
 
 
 def _question_shape(text: str, language: str | None) -> tuple[bool, float]:
@@ -296,11 +315,28 @@ def stance_features(
             order.append(comment.id)
     scores = (score or scorer.score_batch)(pairs) if pairs else []
     scored = {cid: (scores[2 * k], scores[2 * k + 1]) for k, cid in enumerate(order)}
+    by_id = {c.id: c for c in comments}
+    targets = {cid: t for cid, (t, _, _) in links.items() if t is not None}
+    cosine: dict[str, float] = {}
+    if targets:
+        ids = list(targets)
+        cv = np.asarray(embedder.queries([by_id[c].text for c in ids]), dtype=np.float32)
+        tv = np.asarray(embedder.queries([targets[c].text for c in ids]), dtype=np.float32)
+        cosine = {c: float(v) for c, v in zip(ids, (cv * tv).sum(axis=1), strict=True)}
     out = []
     for comment, cue in zip(comments, cues, strict=True):
         target, how, link_score = links[comment.id]
         s, r = scored.get(comment.id, (None, None))
         ends, share = _question_shape(comment.text, langs[comment.id])
+        mine = _numbers(comment.text, langs[comment.id])
+        theirs = _numbers(target.text, target.language) if target else set()
+        shared = len(mine & theirs) / len(mine) if mine else 0.0
+        new = len(mine - theirs) / len(mine) if mine and target else 0.0
+        target_asks = (
+            target is not None
+            and target.kind == "comment"
+            and _question_shape(target.text, target.language)[0]
+        )
         out.append(
             StanceFeatures(
                 comment=comment.id,
@@ -315,6 +351,11 @@ def stance_features(
                 question_share=share,
                 reverse_support=r.support if r else 0.0,
                 reverse_contradiction=(r.contradiction or 0.0) if r else 0.0,
+                target_cosine=cosine.get(comment.id, 0.0),
+                numbers_shared=shared,
+                numbers_new=new,
+                negated=negation_count(comment.text, langs[comment.id]) > 0,
+                target_asks=target_asks,
             )
         )
     return out
@@ -363,11 +404,33 @@ def analyse_thread(
     embedder: Embedder,
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
     score: ScoreFn | None = None,
+    model: StanceModel | None = None,
 ) -> tuple[Stance, ...]:
     """A stance for every comment, in thread order. ``claims``: the article's checked
-    claims (comment claims are not targets: a comment answers the article or a comment)."""
+    claims (comment claims are not targets: a comment answers the article or a comment).
+    ``model``: the learned stance (:mod:`sourcecheck.stance`), which must have been
+    trained on this scorer's readings; without it the rules decide."""
     features = stance_features(claims, comments, scorer, embedder, th, score)
-    return tuple(decide_stance(f, th) for f in features)
+    if model is None:
+        return tuple(decide_stance(f, th) for f in features)
+    if model.scorer_model_id != scorer.model_id:
+        raise ModelError(
+            f"the stance model {model.model_id} reads {model.scorer_model_id}'s scores, "
+            f"not {scorer.model_id}'s"
+        )
+    langs = comment_languages(comments)
+    return model.decide(
+        features, [c.text for c in comments], [langs[c.id] for c in comments], embedder
+    )
+
+
+def stance_model_for(scorer: Scorer) -> StanceModel | None:
+    """The shipped stance model when it was trained on this scorer's readings; None
+    otherwise (the rules then decide, and the report says which did)."""
+    from sourcecheck.stance import default_stance_model
+
+    model = default_stance_model()
+    return model if model is not None and model.scorer_model_id == scorer.model_id else None
 
 
 @dataclass(frozen=True)
