@@ -146,11 +146,33 @@ def evaluate(
         golds = {g["id"]: g for g in gold_comments}
         if set(ids.values()) != set(golds):
             raise SystemExit(f"{thread['id']}: the loader's comment ids are not the set's")
-        features = stance_features(claims, doc.comments, scorer, embedder)
         by_claim = {c.id: c for c in claims}
-        rules = [decide_stance(f) for f in features]
-        learned: list[Stance | None] = [None] * len(features)
+
+        def predicted_target(
+            st: Stance,
+            target: str | None,
+            ids: dict[str, str] = ids,
+            by_claim: dict[str, Claim] = by_claim,
+            spans: dict[str, tuple[int, int]] = spans,
+        ) -> str | None:
+            if st.target_kind == "comment" and st.target:
+                return ids.get(st.target)
+            if st.target_kind == "claim" and st.target in by_claim:
+                claim = by_claim[st.target]
+                hits = [k for k, (a, b) in spans.items() if a < claim.end and claim.start < b]
+                # Right when the claim overlaps the sentence the comment answers.
+                return target if target in hits else (hits[0] if hits else st.target)
+            return None
+
+        # The rules (links and stance), and the learned models (linker and stance) where
+        # they read this scorer, each on its own links.
+        rule_features = stance_features(claims, doc.comments, scorer, embedder)
+        rules = [decide_stance(f) for f in rule_features]
+        features, learned = rule_features, rules
         if stance_model is not None:
+            features = stance_features(
+                claims, doc.comments, scorer, embedder, linker=stance_model.linker
+            )
             langs = comment_languages(doc.comments)
             learned = list(
                 stance_model.decide(
@@ -163,14 +185,6 @@ def evaluate(
         for f, st, lst in zip(features, rules, learned, strict=True):
             gold = golds[ids[st.comment]]
             target = gold.get("target")
-            predicted: str | None = None
-            if st.target_kind == "comment" and st.target:
-                predicted = ids.get(st.target)
-            elif st.target_kind == "claim" and st.target in by_claim:
-                claim = by_claim[st.target]
-                hits = [k for k, (a, b) in spans.items() if a < claim.end and claim.start < b]
-                # Right when the claim overlaps the sentence the comment answers.
-                predicted = target if target in hits else (hits[0] if hits else st.target)
             rows.append(
                 {
                     "thread": thread["id"],
@@ -178,12 +192,13 @@ def evaluate(
                     "comment": gold["id"],
                     "reply": gold.get("parent") is not None,
                     "gold_stance": gold["stance"],
-                    "stance": (lst or st).stance,
+                    "stance": lst.stance,
                     "rules_stance": st.stance,
                     "gold_target": target,
-                    "target": predicted,
-                    "link": st.link,
-                    "confidence": (lst or st).confidence,
+                    "target": predicted_target(lst, target),
+                    "rules_target": predicted_target(st, target),
+                    "link": lst.link,
+                    "confidence": lst.confidence,
                     "text": gold["text"],
                     "features": asdict(f),
                 }
@@ -200,13 +215,19 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     to_comment = [r for r in rows if (r["gold_target"] or "").startswith("c")]
     targeted = to_claim + to_comment
 
-    def share(items: list[dict[str, Any]]) -> float:
-        right = sum(bool(r["target"] == r["gold_target"]) for r in items)
+    def share(items: list[dict[str, Any]], key: str = "target") -> float:
+        right = sum(bool(r[key] == r["gold_target"]) for r in items)
         return right / max(1, len(items))
 
     out["link_claim"] = {"n": len(to_claim), "right": share(to_claim)}
     out["link_comment"] = {"n": len(to_comment), "right": share(to_comment)}
     out["link_all"] = {"n": len(targeted), "right": share(targeted)}
+    out["rules_link_claim"] = {"n": len(to_claim), "right": share(to_claim, "rules_target")}
+    out["rules_link_comment"] = {
+        "n": len(to_comment),
+        "right": share(to_comment, "rules_target"),
+    }
+    out["rules_link_all"] = {"n": len(targeted), "right": share(targeted, "rules_target")}
     baseline = [r for r in targeted if (r["reply"] and r["gold_target"].startswith("c"))]
     out["baseline_link_all"] = {"n": len(targeted), "right": len(baseline) / max(1, len(targeted))}
     out["confusion"] = dict(Counter(f"{r['gold_stance']}->{r['stance']}" for r in rows))
@@ -220,8 +241,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['stance_by']})",
         "",
         "| part | comments | stance macro-F1 (rules; position baseline) | stance accuracy "
-        "(rules) | comment -> claim link | comment -> comment link | all links (position "
-        "baseline) |",
+        "(rules) | comment -> claim link (rules) | comment -> comment link (rules) | all "
+        "links (rules; position baseline) |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, s in result["by"].items():
@@ -230,9 +251,12 @@ def markdown(result: dict[str, Any]) -> str:
             f"({100 * s['rules_stance']['macro_f1']:.1f}; "
             f"{100 * s['baseline_stance']['macro_f1']:.1f}) | "
             f"{100 * s['stance']['accuracy']:.1f} ({100 * s['rules_stance']['accuracy']:.1f}) | "
-            f"{100 * s['link_claim']['right']:.1f} (n={s['link_claim']['n']}) | "
-            f"{100 * s['link_comment']['right']:.1f} (n={s['link_comment']['n']}) | "
-            f"{100 * s['link_all']['right']:.1f} ({100 * s['baseline_link_all']['right']:.1f}) |"
+            f"{100 * s['link_claim']['right']:.1f} ({100 * s['rules_link_claim']['right']:.1f}; "
+            f"n={s['link_claim']['n']}) | "
+            f"{100 * s['link_comment']['right']:.1f} "
+            f"({100 * s['rules_link_comment']['right']:.1f}; n={s['link_comment']['n']}) | "
+            f"{100 * s['link_all']['right']:.1f} ({100 * s['rules_link_all']['right']:.1f}; "
+            f"{100 * s['baseline_link_all']['right']:.1f}) |"
         )
     lines += [
         "",

@@ -16,12 +16,19 @@ from sourcecheck.model import Comment
 from sourcecheck.stance import (
     CLASSES,
     READINGS,
+    LinkModel,
     StanceModel,
     default_stance_model,
     load_stance_model,
     readings,
 )
-from sourcecheck.thread import StanceFeatures, analyse_thread, stance_model_for
+from sourcecheck.thread import (
+    LINK_FEATURES,
+    StanceFeatures,
+    analyse_thread,
+    link_candidates,
+    stance_model_for,
+)
 from tests.test_thread import TableScorer, _claims
 
 DIM = 384
@@ -186,3 +193,39 @@ def test_no_test_thread_is_in_the_training_threads() -> None:
             assert not thread["id"].startswith(("en-", "sv-")) or thread["id"] in DEV
             texts = set(thread["article"]) | {c["text"] for c in thread["comments"]}
             assert not texts & test_sentences, thread["id"]
+
+
+def _linker(prefer: str) -> LinkModel:
+    """A linker that always picks the candidate of one kind (``claim``, ``parent``,
+    ``none``)."""
+    coef = np.zeros(len(LINK_FEATURES))
+    coef[LINK_FEATURES.index(prefer)] = 5.0
+    return LinkModel(
+        mean=np.zeros(len(LINK_FEATURES)), scale=np.ones(len(LINK_FEATURES)), coef=coef
+    )
+
+
+def test_the_learned_linker_chooses_the_targets() -> None:
+    comments = [
+        Comment("k1", "The libraries close in March? I heard June.", language="en"),
+        Comment("k2", "June is right, it was in the paper.", parent="k1", language="en"),
+    ]
+    embedder = default_embedder()
+    for prefer, kinds in (("none", [None, None]), ("parent", ["claim", "comment"])):
+        model = replace(_model("table"), linker=_linker(prefer))
+        out = analyse_thread(_claims(), comments, TableScorer(), embedder, model=model)
+        assert [s.target_kind for s in out] == kinds, prefer
+    # candidates: every claim, the parent of a reply, and no target
+    cands = link_candidates(_claims(), comments, embedder)
+    assert len(cands["k1"]) == len(_claims()) + 1 and len(cands["k2"]) == len(_claims()) + 2
+    assert all(len(c.features) == len(LINK_FEATURES) for c in cands["k2"])
+
+
+def test_a_broken_link_section_is_one_clear_line(tmp_path: Path) -> None:
+    n = len(LINK_FEATURES)
+    good = {"features": list(LINK_FEATURES), "mean": [0.0] * n, "scale": [1.0] * n}
+    load_stance_model(str(_write(tmp_path, link={**good, "coef": [0.0] * n})))
+    with pytest.raises(ModelError, match="link weights do not match"):
+        load_stance_model(str(_write(tmp_path, link={**good, "coef": [0.0]})))
+    with pytest.raises(ModelError, match="link features are not"):
+        load_stance_model(str(_write(tmp_path, link={**good, "features": ["claim"]})))

@@ -37,9 +37,18 @@ from stance import CASES, DEV, LABELS, _f1, article_claims, read_threads, thread
 
 from sourcecheck.embed import EMBEDDER_ID, MODEL_ID, default_embedder  # noqa: E402
 from sourcecheck.load import load_bytes  # noqa: E402
+from sourcecheck.model import Claim, Document  # noqa: E402
 from sourcecheck.pipeline import scorer_for  # noqa: E402
-from sourcecheck.stance import CLASSES, READINGS, StanceModel  # noqa: E402
-from sourcecheck.thread import comment_languages, stance_features  # noqa: E402
+from sourcecheck.stance import CLASSES, READINGS, LinkModel, StanceModel  # noqa: E402
+from sourcecheck.thread import (  # noqa: E402
+    CUE_LABELS,
+    LINK_FEATURES,
+    comment_languages,
+    link_candidates,
+    link_comments,
+    stance_cues,
+    stance_features,
+)
 
 THREADS = ROOT / "training" / "data" / "stance_threads"
 MODEL_VERSION = "sourcecheck-stance-v1"
@@ -60,16 +69,111 @@ def training_threads() -> tuple[list[dict[str, Any]], dict[str, str]]:
     return threads + dev, files
 
 
-def thread_rows(thread: dict[str, Any], model: str) -> list[dict[str, Any]]:
-    """Each comment's readings, text, language and gold stance."""
+def load_thread(thread: dict[str, Any]) -> tuple[Document, list[Claim]]:
     doc = load_bytes(
         thread_html(thread).encode("utf-8"), name=f"{thread['id']}.html", doc_id=thread["id"]
     )
-    gold = {c["id"]: c for c in thread["comments"]}
-    if len(doc.comments) != len(gold):
+    if len(doc.comments) != len(thread["comments"]):
         raise SystemExit(f"{thread['id']}: the loader found {len(doc.comments)} comments")
-    claims = article_claims(doc)
-    features = stance_features(claims, doc.comments, scorer_for(model), default_embedder())
+    return doc, article_claims(doc)
+
+
+def link_rows(thread: dict[str, Any], doc: Document, claims: list[Claim]) -> list[dict[str, Any]]:
+    """Each comment's link candidates, each marked right or not by the thread's gold
+    target: the claims overlapping the article sentence it answers, its parent comment,
+    or no target. A comment whose sentence no checked claim overlaps has no right
+    candidate (the benchmark counts it wrong whatever is chosen)."""
+    embedder = default_embedder()
+    cues = stance_cues(doc.comments, embedder)
+    engaged = frozenset(
+        c.id
+        for c, p in zip(doc.comments, cues, strict=True)
+        if CUE_LABELS[int(p.argmax())] != "comments"
+    )
+    spans = {}
+    for k, sentence in enumerate(thread["article"], 1):
+        at = doc.text.find(sentence)
+        if at >= 0:
+            spans[f"a{k}"] = (at, at + len(sentence))
+    gold = {c["id"]: c.get("target") for c in thread["comments"]}
+    candidates = link_candidates(claims, doc.comments, embedder, engaged=engaged)
+    rules = link_comments(claims, doc.comments, embedder, engaged=engaged)
+    by_claim = {c.id: c for c in claims}
+    rows = []
+    for comment in doc.comments:
+        want = gold[comment.id.removeprefix("comment-")]
+        marks = []
+        for cand in candidates[comment.id]:
+            t = cand.target
+            if t is None:
+                right = want is None
+            elif t.kind == "comment":
+                right = want is not None and t.id == "comment-" + want
+            else:
+                a, b = spans.get(want or "", (-1, -1))
+                claim = by_claim[t.id]
+                right = claim.start < b and a < claim.end
+            marks.append(right)
+        features = [c.features for c in candidates[comment.id]]
+        # which candidate the rules (thread-v1) choose, for the figure beside the linker's
+        chosen = rules[comment.id][0]
+        rule_pick = next(
+            k
+            for k, cand in enumerate(candidates[comment.id])
+            if (cand.target.id if cand.target else None) == (chosen.id if chosen else None)
+        )
+        rows.append(
+            {"thread": thread["id"], "features": features, "right": marks, "rules": rule_pick}
+        )
+    return rows
+
+
+def fit_linker(rows: list[dict[str, Any]], c: float) -> LinkModel:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray([f for r in rows for f in r["features"]], dtype=np.float64)
+    y = np.asarray([m for r in rows for m in r["right"]], dtype=np.int64)
+    mean = x.mean(axis=0)
+    scale = np.maximum(x.std(axis=0), 1e-6)
+    lr = LogisticRegression(C=c, max_iter=5000, fit_intercept=False, random_state=SEED)
+    lr.fit((x - mean) / scale, y)
+    return LinkModel(mean=mean, scale=scale, coef=lr.coef_[0].astype(np.float64))
+
+
+def link_accuracy(linker: LinkModel, rows: list[dict[str, Any]]) -> float:
+    from sourcecheck.thread import LinkCandidate
+
+    right = 0
+    for r in rows:
+        cands = [LinkCandidate(None, "none", 0.0, tuple(f)) for f in r["features"]]
+        right += bool(r["right"][int(linker.scores(cands).argmax())])
+    return right / max(1, len(rows))
+
+
+def cv_linker(rows: list[dict[str, Any]], c: float, folds: int) -> float:
+    threads = sorted({r["thread"] for r in rows})
+    order = np.random.default_rng(SEED).permutation(len(threads))
+    fold_of = {threads[i]: k % folds for k, i in enumerate(order)}
+    right = 0.0
+    for k in range(folds):
+        train = [r for r in rows if fold_of[r["thread"]] != k and any(r["right"])]
+        test = [r for r in rows if fold_of[r["thread"]] == k]
+        right += link_accuracy(fit_linker(train, c), test) * len(test)
+    return round(right / len(rows), 4)
+
+
+def thread_rows(
+    thread: dict[str, Any],
+    doc: Document,
+    claims: list[Claim],
+    model: str,
+    linker: LinkModel | None,
+) -> list[dict[str, Any]]:
+    """Each comment's readings, text, language and gold stance."""
+    gold = {c["id"]: c for c in thread["comments"]}
+    features = stance_features(
+        claims, doc.comments, scorer_for(model), default_embedder(), linker=linker
+    )
     langs = comment_languages(doc.comments)
     rows = []
     for comment, f in zip(doc.comments, features, strict=True):
@@ -167,7 +271,16 @@ def main() -> int:
 
     threads, files = training_threads()
     started = time.perf_counter()
-    rows = [r for t in threads for r in thread_rows(t, args.model)]
+    loaded = [load_thread(t) for t in threads]
+    links = [r for t, (doc, claims) in zip(threads, loaded, strict=True)
+             for r in link_rows(t, doc, claims)]  # fmt: skip
+    link_grid = [{"c": c, "accuracy": cv_linker(links, c, args.folds)} for c in (0.1, 1.0, 10.0)]
+    rules_links = round(sum(r["right"][r["rules"]] for r in links) / len(links), 4)
+    print(json.dumps(link_grid), f"rules: {rules_links}", file=sys.stderr)
+    link_best = max(link_grid, key=lambda g: (g["accuracy"], -g["c"]))
+    linker = fit_linker([r for r in links if any(r["right"])], link_best["c"])
+    rows = [r for t, (doc, claims) in zip(threads, loaded, strict=True)
+            for r in thread_rows(t, doc, claims, args.model, linker)]  # fmt: skip
     print(f"{len(threads)} threads, {len(rows)} comments read in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)  # fmt: skip
     scalars, vectors, y = design(rows)
@@ -195,6 +308,16 @@ def main() -> int:
         "scale": [round(float(v), 6) for v in model.scale],
         "coef": [[round(float(v), 6) for v in row] for row in model.coef],
         "intercept": [round(float(v), 6) for v in model.intercept],
+        "link": {
+            "features": list(LINK_FEATURES),
+            "mean": [round(float(v), 6) for v in linker.mean],
+            "scale": [round(float(v), 6) for v in linker.scale],
+            "coef": [round(float(v), 6) for v in linker.coef],
+            "c": link_best["c"],
+            "cv": {"folds": args.folds, "by_thread": True, "grid": link_grid},
+            # the rules' links (thread-v1, never fitted on these threads) on the same rows
+            "rules_accuracy": rules_links,
+        },
         "training": {
             "files": files,
             "threads": len(threads),

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,8 +42,14 @@ import numpy.typing as npt
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
-from sourcecheck.model import Stance, StanceLabel
-from sourcecheck.thread import CUE_LABELS, StanceFeatures
+from sourcecheck.model import LinkKind, Stance, StanceLabel
+from sourcecheck.thread import (
+    CUE_LABELS,
+    LINK_FEATURES,
+    LinkCandidate,
+    LinkTarget,
+    StanceFeatures,
+)
 
 CLASSES: tuple[StanceLabel, ...] = ("agrees", "disputes", "asks", "comments")
 READINGS = (
@@ -91,6 +98,30 @@ def readings(f: StanceFeatures, text: str) -> list[float]:
 
 
 @dataclass(frozen=True)
+class LinkModel:
+    """Which of a comment's candidate targets it answers
+    (:func:`sourcecheck.thread.link_candidates`): a linear score over each candidate's
+    features (an article claim, the parent, or none, each with features of its own), the
+    highest wins. Trained as a logistic regression on candidate rows (the right target
+    against the others) over the same threads as the stance."""
+
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    coef: npt.NDArray[np.float64]
+
+    def scores(self, candidates: Sequence[LinkCandidate]) -> npt.NDArray[np.float64]:
+        x = np.asarray([c.features for c in candidates], dtype=np.float64)
+        return np.asarray(((x - self.mean) / self.scale) @ self.coef)
+
+    def choose(
+        self, candidates: Sequence[LinkCandidate]
+    ) -> tuple[LinkTarget | None, LinkKind, float]:
+        """(target, how it was found, the rules' link score) of the best candidate."""
+        best = candidates[int(self.scores(candidates).argmax())]
+        return best.target, best.how, best.score
+
+
+@dataclass(frozen=True)
 class StanceModel:
     model_id: str
     embedder: str
@@ -101,6 +132,9 @@ class StanceModel:
     #: One row per class (:data:`CLASSES`): the readings' weights, then the vector's.
     coef: npt.NDArray[np.float64]
     intercept: npt.NDArray[np.float64]
+    #: The learned linker trained with it (the stance readings were read against the
+    #: targets it chooses); None: the rules link.
+    linker: LinkModel | None = None
 
     def inputs(
         self,
@@ -174,6 +208,7 @@ def load_stance_model(path: str | None = None) -> StanceModel:
             scale=np.asarray(data["scale"], dtype=np.float64),
             coef=np.asarray(data["coef"], dtype=np.float64),
             intercept=np.asarray(data["intercept"], dtype=np.float64),
+            linker=_linker(data["link"]) if data.get("link") is not None else None,
         )
         if model.coef.shape[0] != len(CLASSES) or model.mean.shape != (len(READINGS),):
             raise ValueError("its weights do not match its classes and readings")
@@ -186,6 +221,19 @@ def load_stance_model(path: str | None = None) -> StanceModel:
             f"{EMBED_MODEL_ID!r}"
         )
     return model
+
+
+def _linker(data: dict[str, Any]) -> LinkModel:
+    if tuple(data["features"]) != LINK_FEATURES:
+        raise ValueError("its link features are not this version's")
+    linker = LinkModel(
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        coef=np.asarray(data["coef"], dtype=np.float64),
+    )
+    if {linker.mean.shape, linker.scale.shape, linker.coef.shape} != {(len(LINK_FEATURES),)}:
+        raise ValueError("its link weights do not match its link features")
+    return linker
 
 
 @lru_cache(maxsize=1)

@@ -47,7 +47,7 @@ from sourcecheck.segment import split_sentences
 from sourcecheck.tokens import negation_count
 
 if TYPE_CHECKING:
-    from sourcecheck.stance import StanceModel
+    from sourcecheck.stance import LinkModel, StanceModel
 
 #: The version of the linking and stance rules, recorded in the report (``models.thread``).
 THREAD_RULES = "thread-v1"
@@ -91,15 +91,15 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
-class _Target:
+class LinkTarget:
     id: str
     kind: Literal["claim", "comment"]
     text: str
     language: str | None
 
 
-def _claim_target(claim: Claim) -> _Target:
-    return _Target(claim.id, "claim", claim.text, claim.language)
+def _claim_target(claim: Claim) -> LinkTarget:
+    return LinkTarget(claim.id, "claim", claim.text, claim.language)
 
 
 def _numbers(text: str, language: str | None) -> set[float]:
@@ -180,7 +180,7 @@ def link_comments(
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
     engaged: frozenset[str] = frozenset(),
     langs: Mapping[str, str | None] | None = None,
-) -> dict[str, tuple[_Target | None, LinkKind, float]]:
+) -> dict[str, tuple[LinkTarget | None, LinkKind, float]]:
     """For each comment id: (its target or None, how it was found, the link score).
 
     How: ``quote`` (it quotes the claim), ``numbers`` (it shares a figure with the
@@ -189,7 +189,7 @@ def link_comments(
     The embedder's rows are unit vectors, so their dot products are cosines."""
     by_id = {c.id: c for c in comments}
     langs = langs if langs is not None else comment_languages(comments)
-    out: dict[str, tuple[_Target | None, LinkKind, float]] = {}
+    out: dict[str, tuple[LinkTarget | None, LinkKind, float]] = {}
     if not comments:
         return out
     texts = [c.text for c in comments]
@@ -229,12 +229,153 @@ def link_comments(
                 if own and best[0] >= parent_sim + th.reply_margin:
                     out[comment.id] = (_claim_target(claims[best[1]]), best[2], best[0])
                     continue
-            target = _Target(parent.id, "comment", parent.text, langs[parent.id])
+            target = LinkTarget(parent.id, "comment", parent.text, langs[parent.id])
             out[comment.id] = (target, "reply", parent_sim)
         elif best is not None and (salient or comment.id in engaged):
             out[comment.id] = (_claim_target(claims[best[1]]), best[2], best[0])
         else:
             out[comment.id] = (None, "none", best[0] if best else 0.0)
+    return out
+
+
+#: What a candidate target of a comment is described by, for the learned linker
+#: (:class:`sourcecheck.stance.LinkModel`). Each kind of candidate (an article claim, the
+#: comment's parent, no target) has features of its own, so one linear score ranks them.
+LINK_FEATURES = (
+    "claim",
+    "claim_cosine",
+    "claim_above_mean",
+    "claim_below_best",
+    "claim_best",
+    "claim_numbers",
+    "claim_new_numbers",
+    "claim_quote",
+    "claim_of_reply",
+    "claim_above_parent",
+    "claim_position",
+    "parent",
+    "parent_cosine",
+    "parent_numbers",
+    "parent_asks",
+    "parent_best_gap",
+    "none",
+    "none_of_reply",
+    "none_best_above_mean",
+    "none_engaged",
+    "none_has_numbers",
+)
+
+
+@dataclass(frozen=True)
+class LinkCandidate:
+    """One thing a comment may answer: an article claim, its parent comment, or nothing
+    (``target`` None); how the rules would name the link and its score (the cosine plus
+    the quote and number bonuses); its :data:`LINK_FEATURES`."""
+
+    target: LinkTarget | None
+    how: LinkKind
+    score: float
+    features: tuple[float, ...]
+
+
+def link_candidates(
+    claims: Sequence[Claim],
+    comments: Sequence[Comment],
+    embedder: Embedder,
+    th: ThreadThresholds = DEFAULT_THRESHOLDS,
+    engaged: frozenset[str] = frozenset(),
+    langs: Mapping[str, str | None] | None = None,
+) -> dict[str, list[LinkCandidate]]:
+    """For each comment id, every target it may answer, described for the learned linker:
+    each article claim, its parent (a reply), and no target."""
+    by_id = {c.id: c for c in comments}
+    langs = langs if langs is not None else comment_languages(comments)
+    out: dict[str, list[LinkCandidate]] = {}
+    if not comments:
+        return out
+    cv = np.asarray(embedder.queries([c.text for c in comments]), dtype=np.float32)
+    row = {c.id: i for i, c in enumerate(comments)}
+    sims = np.zeros((len(comments), 0), dtype=np.float32)
+    claim_numbers: list[set[float]] = []
+    if claims:
+        av = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
+        sims = cv @ av.T
+        claim_numbers = [_numbers(c.text, c.language) for c in claims]
+    index = {name: k for k, name in enumerate(LINK_FEATURES)}
+
+    def vector(**values: float) -> tuple[float, ...]:
+        v = [0.0] * len(LINK_FEATURES)
+        for name, value in values.items():
+            v[index[name]] = float(value)
+        return tuple(v)
+
+    for comment in comments:
+        i = row[comment.id]
+        mine = _numbers(comment.text, langs[comment.id])
+        parent = by_id.get(comment.parent or "")
+        parent_sim = float(cv[i] @ cv[row[parent.id]]) if parent is not None else 0.0
+        parent_numbers = _numbers(parent.text, langs[parent.id]) if parent is not None else set()
+        reply = 1.0 if parent is not None else 0.0
+        best = float(sims[i].max()) if claims else 0.0
+        mean = float(sims[i].mean()) if claims else 0.0
+        options: list[LinkCandidate] = []
+        for j, claim in enumerate(claims):
+            cos = float(sims[i, j])
+            shared = len(mine & claim_numbers[j])
+            quote = _quotes_claim(comment.text, claim.text)
+            how: LinkKind = "quote" if quote else "numbers" if shared else "text"
+            score = cos + th.number_bonus * min(shared, 2) + (th.quote_bonus if quote else 0.0)
+            options.append(
+                LinkCandidate(
+                    _claim_target(claim),
+                    how,
+                    score,
+                    vector(
+                        claim=1,
+                        claim_cosine=cos,
+                        claim_above_mean=cos - mean,
+                        claim_below_best=cos - best,
+                        claim_best=1.0 if cos >= best else 0.0,
+                        claim_numbers=min(shared, 2) / 2,
+                        claim_new_numbers=1.0 if mine & (claim_numbers[j] - parent_numbers) else 0,
+                        claim_quote=1.0 if quote else 0.0,
+                        claim_of_reply=reply,
+                        claim_above_parent=(cos - parent_sim) if parent is not None else 0.0,
+                        claim_position=j / max(1, len(claims) - 1),
+                    ),
+                )
+            )
+        if parent is not None:
+            asks = _question_shape(parent.text, langs[parent.id])[0]
+            options.append(
+                LinkCandidate(
+                    LinkTarget(parent.id, "comment", parent.text, langs[parent.id]),
+                    "reply",
+                    parent_sim,
+                    vector(
+                        parent=1,
+                        parent_cosine=parent_sim,
+                        parent_numbers=1.0 if mine & parent_numbers else 0.0,
+                        parent_asks=1.0 if asks else 0.0,
+                        parent_best_gap=parent_sim - best,
+                    ),
+                )
+            )
+        options.append(
+            LinkCandidate(
+                None,
+                "none",
+                best,
+                vector(
+                    none=1,
+                    none_of_reply=reply,
+                    none_best_above_mean=best - mean,
+                    none_engaged=1.0 if comment.id in engaged else 0.0,
+                    none_has_numbers=1.0 if mine else 0.0,
+                ),
+            )
+        )
+        out[comment.id] = options
     return out
 
 
@@ -290,9 +431,12 @@ def stance_features(
     embedder: Embedder,
     th: ThreadThresholds = DEFAULT_THRESHOLDS,
     score: ScoreFn | None = None,
+    linker: LinkModel | None = None,
 ) -> list[StanceFeatures]:
     """Each comment's target and the readings its stance is decided from. ``score``
-    scores pairs in place of ``scorer.score_batch`` (the pipeline passes its score cache)."""
+    scores pairs in place of ``scorer.score_batch`` (the pipeline passes its score cache).
+    ``linker``: the learned linker chooses each comment's target (the rules of
+    :func:`link_comments` otherwise)."""
     if not comments:
         return []
     cues = stance_cues(comments, embedder, th)
@@ -302,9 +446,12 @@ def stance_features(
         if CUE_LABELS[int(p.argmax())] != "comments"
     )
     langs = comment_languages(comments)
-    links = link_comments(
-        [c for c in claims if c.origin == "article"], comments, embedder, th, engaged, langs
-    )
+    article = [c for c in claims if c.origin == "article"]
+    if linker is None:
+        links = link_comments(article, comments, embedder, th, engaged, langs)
+    else:
+        candidates = link_candidates(article, comments, embedder, th, engaged, langs)
+        links = {cid: linker.choose(options) for cid, options in candidates.items()}
     pairs: list[Pair] = []
     order: list[str] = []
     for comment in comments:
@@ -409,15 +556,17 @@ def analyse_thread(
     """A stance for every comment, in thread order. ``claims``: the article's checked
     claims (comment claims are not targets: a comment answers the article or a comment).
     ``model``: the learned stance (:mod:`sourcecheck.stance`), which must have been
-    trained on this scorer's readings; without it the rules decide."""
-    features = stance_features(claims, comments, scorer, embedder, th, score)
+    trained on this scorer's readings, and its learned linker chooses the targets;
+    without it the rules do both."""
     if model is None:
+        features = stance_features(claims, comments, scorer, embedder, th, score)
         return tuple(decide_stance(f, th) for f in features)
     if model.scorer_model_id != scorer.model_id:
         raise ModelError(
             f"the stance model {model.model_id} reads {model.scorer_model_id}'s scores, "
             f"not {scorer.model_id}'s"
         )
+    features = stance_features(claims, comments, scorer, embedder, th, score, model.linker)
     langs = comment_languages(comments)
     return model.decide(
         features, [c.text for c in comments], [langs[c.id] for c in comments], embedder
