@@ -2,7 +2,7 @@
 
 Runs a pinned slice of the verdict benchmark (``benchmarks/verdicts.py``) through the
 whole pipeline with the default model and decision rules: the first NTREX documents of
-the benchmark's order in three source languages, and two of the project's hand-written
+the benchmark's order in four source languages, and two of the project's hand-written
 reports. Writes the data files' SHA-256, the slice, and floor = measured accuracy -
 MARGIN, ceiling = measured flips + MARGIN (in %) to tests/gate/verdict_floors.json.
 
@@ -35,7 +35,7 @@ FLOORS = HERE / "verdict_floors.json"
 MARGIN = 5.0
 SLICE: dict[str, Any] = {
     "ntrex_docs": 2,
-    "ntrex_languages": ["sv", "de", "fr"],
+    "ntrex_languages": ["sv", "de", "fr", "fi"],
     "handwritten": ["sv-granhojda-skolstruktur", "fr-cep-crues-serole"],
     "model": "verifier",
     "decision": "v2",
