@@ -173,6 +173,18 @@ def comment_languages(comments: Sequence[Comment]) -> dict[str, str | None]:
     return {c.id: c.language or detect_language(c.text) for c in comments}
 
 
+def _closeness(
+    claims: Sequence[Claim], comments: Sequence[Comment], embedder: Embedder
+) -> tuple[np.ndarray, np.ndarray, list[set[float]]]:
+    """The comments' e5 query vectors, their cosines to the claims (a row per comment;
+    the embedder's rows are unit vectors) and each claim's figures."""
+    cv = np.asarray(embedder.queries([c.text for c in comments]), dtype=np.float32)
+    if not claims:
+        return cv, np.zeros((len(comments), 0), dtype=np.float32), []
+    av = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
+    return cv, cv @ av.T, [_numbers(c.text, c.language) for c in claims]
+
+
 def link_comments(
     claims: Sequence[Claim],
     comments: Sequence[Comment],
@@ -192,13 +204,8 @@ def link_comments(
     out: dict[str, tuple[LinkTarget | None, LinkKind, float]] = {}
     if not comments:
         return out
-    texts = [c.text for c in comments]
-    cv = np.asarray(embedder.queries(texts), dtype=np.float32)
+    cv, sims, claim_numbers = _closeness(claims, comments, embedder)
     row = {c.id: i for i, c in enumerate(comments)}
-    if claims:
-        av = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
-        sims = cv @ av.T
-        claim_numbers = [_numbers(c.text, c.language) for c in claims]
     for comment in comments:
         i = row[comment.id]
         best: tuple[float, int, LinkKind] | None = None
@@ -293,14 +300,8 @@ def link_candidates(
     out: dict[str, list[LinkCandidate]] = {}
     if not comments:
         return out
-    cv = np.asarray(embedder.queries([c.text for c in comments]), dtype=np.float32)
+    cv, sims, claim_numbers = _closeness(claims, comments, embedder)
     row = {c.id: i for i, c in enumerate(comments)}
-    sims = np.zeros((len(comments), 0), dtype=np.float32)
-    claim_numbers: list[set[float]] = []
-    if claims:
-        av = np.asarray(embedder.queries([c.text for c in claims]), dtype=np.float32)
-        sims = cv @ av.T
-        claim_numbers = [_numbers(c.text, c.language) for c in claims]
     index = {name: k for k, name in enumerate(LINK_FEATURES)}
 
     def vector(**values: float) -> tuple[float, ...]:
