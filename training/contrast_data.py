@@ -369,6 +369,57 @@ def main() -> None:
     write_round(args.out_dir, *build(args))
 
 
+def next_round(
+    args: argparse.Namespace,
+    new: list[TrainPair],
+    rng: random.Random,
+    name: str,
+    number: int,
+    extra: dict[str, Any] | None = None,
+) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
+    """A later round's data from its ``new`` pairs and the round before it (``args.base``):
+    the new pairs split by group into training and held out (``args.heldout``), a seeded
+    replay share (``args.replay``) of the base's training pairs mixed in, the base's
+    held-out pairs kept; and its record, which carries the earlier rounds' records and
+    this one's under ``name`` (``third_round``, ...). ``number`` keys the seeded split and
+    replay (each round draws its own)."""
+    train: list[TrainPair] = []
+    held: list[TrainPair] = []
+    for p in new:
+        (held if _unit(f"held{number}:" + p.group) < args.heldout else train).append(p)
+    base_train = _read(args.base / "train.jsonl")
+    base_held = _read(args.base / "heldout.jsonl")
+    replay = [
+        p
+        for p in base_train
+        if _unit(f"replay{number}:" + p.claim + "\n" + p.passage) < args.replay
+    ]
+    mix = train + replay
+    rng.shuffle(mix)
+    base = json.loads((args.base / "record.json").read_text(encoding="utf-8"))
+    earlier = {k: v for k, v in base.items() if k.endswith("_round")}
+    record: dict[str, Any] = {
+        "files": base["files"],
+        "never_read_for_training": base["never_read_for_training"],
+        **earlier,
+        name: {
+            "seed": args.seed,
+            "base_train_sha256": ds.file_sha256(args.base / "train.jsonl"),
+            "base_heldout_sha256": ds.file_sha256(args.base / "heldout.jsonl"),
+            **(extra or {}),
+            "replay_share_of_base_train": args.replay,
+            "options": {
+                k: v for k, v in vars(args).items() if k not in ("out_dir", "base", "seed")
+            },
+            "new_pairs_train": _counts(train),
+            "new_pairs_heldout": _counts(held),
+        },
+        "train": _counts(mix),
+        "heldout": _counts(base_held + held),
+    }
+    return mix, base_held + held, record
+
+
 def write_round(
     out_dir: Path, train: list[TrainPair], held: list[TrainPair], record: dict[str, Any]
 ) -> None:

@@ -44,12 +44,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from contrast_data import VITAMINC, _read, _tatoeba, _vitaminc_bench_cases, write_round  # noqa: E402
+from contrast_data import (  # noqa: E402
+    VITAMINC,
+    _read,
+    _tatoeba,
+    _vitaminc_bench_cases,
+    next_round,
+    write_round,
+)
 from train_judge import NTREX_DOCS  # noqa: E402
 from verdict_suites import EVAL, NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
-from verifier_data import TrainPair, _counts, _unit, _words  # noqa: E402
-
-from sourcecheck.evaluate import datasets as ds  # noqa: E402
+from verifier_data import TrainPair, _words  # noqa: E402
 
 SEED = 20261209
 
@@ -181,12 +186,10 @@ def vitaminc_more(limit: int, seen: set[str], rng: random.Random) -> list[TrainP
 
 def build(args: argparse.Namespace) -> tuple[list[TrainPair], list[TrainPair], dict[str, Any]]:
     rng = random.Random(SEED)
-    base_train = _read(args.base / "train.jsonl")
-    base_held = _read(args.base / "heldout.jsonl")
     # every VitaminC case an earlier round read: the first round's rows live on only
-    # through the replays, so read the second round's full data too when it is there
-    seen = {p.group for p in base_train + base_held}
-    for earlier in (args.base.parent / "data2", args.base.parent / "data"):
+    # through the replays, so read the earlier rounds' full data too when it is there
+    seen: set[str] = set()
+    for earlier in (args.base, args.base.parent / "data2", args.base.parent / "data"):
         for name in ("train.jsonl", "heldout.jsonl"):
             if (earlier / name).exists():
                 seen |= {p.group for p in _read(earlier / name)}
@@ -195,32 +198,8 @@ def build(args: argparse.Namespace) -> tuple[list[TrainPair], list[TrainPair], d
         + tatoeba_pairs(args.tatoeba_per_lang, rng)
         + vitaminc_more(args.vitaminc, seen, rng)
     )
-    train: list[TrainPair] = []
-    held: list[TrainPair] = []
-    for p in new:
-        (held if _unit("held4:" + p.group) < args.heldout else train).append(p)
-    replay = [p for p in base_train if _unit("replay4:" + p.claim + "\n" + p.passage) < args.replay]
-    mix = train + replay
-    rng.shuffle(mix)
-    base = json.loads((args.base / "record.json").read_text(encoding="utf-8"))
-    record: dict[str, Any] = {
-        "files": base["files"],
-        "never_read_for_training": base["never_read_for_training"],
-        "second_round": base.get("second_round"),
-        "third_round": base.get("third_round"),
-        "fourth_round": {
-            "seed": SEED,
-            "base_train_sha256": ds.file_sha256(args.base / "train.jsonl"),
-            "base_heldout_sha256": ds.file_sha256(args.base / "heldout.jsonl"),
-            "replay_share_of_base_train": args.replay,
-            "options": {k: v for k, v in vars(args).items() if k not in ("out_dir", "base")},
-            "new_pairs_train": _counts(train),
-            "new_pairs_heldout": _counts(held),
-        },
-        "train": _counts(mix),
-        "heldout": _counts(base_held + held),
-    }
-    return mix, base_held + held, record
+    args.seed = SEED
+    return next_round(args, new, rng, "fourth_round", 4)
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ New pairs, only from sets marked ``train? yes`` and only from the 28 NTREX-128 d
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 from pathlib import Path
@@ -43,15 +42,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
 
-from contrast_data import _read, _sha, _tatoeba, write_round  # noqa: E402
+from contrast_data import _sha, _tatoeba, next_round, write_round  # noqa: E402
 from train_judge import NTREX_DOCS  # noqa: E402
 from verdict_suites import EVAL, NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
 from verifier_data import (  # noqa: E402
     _NAME,
     TrainPair,
-    _counts,
     _first_clause,
-    _unit,
     _words,
     flip_negation,
     replace_entity,
@@ -59,7 +56,6 @@ from verifier_data import (  # noqa: E402
 )
 
 from sourcecheck.claims import split_statements  # noqa: E402
-from sourcecheck.evaluate import datasets as ds  # noqa: E402
 from sourcecheck.tokens import negation_count  # noqa: E402
 
 SEED = 20261208
@@ -157,34 +153,9 @@ def build(args: argparse.Namespace) -> tuple[list[TrainPair], list[TrainPair], d
     new = part_pairs(args.langs_per_part, args.reverse, rng) + negasym_pairs(
         args.tatoeba_per_lang, rng
     )
-    train: list[TrainPair] = []
-    held: list[TrainPair] = []
-    for p in new:
-        (held if _unit("held3:" + p.group) < args.heldout else train).append(p)
-    base_train = _read(args.base / "train.jsonl")
-    base_held = _read(args.base / "heldout.jsonl")
-    replay = [p for p in base_train if _unit("replay3:" + p.claim + "\n" + p.passage) < args.replay]
-    mix = train + replay
-    rng.shuffle(mix)
-    base = json.loads((args.base / "record.json").read_text(encoding="utf-8"))
-    record: dict[str, Any] = {
-        "files": base["files"],
-        "never_read_for_training": base["never_read_for_training"],
-        "second_round": base.get("second_round"),
-        "third_round": {
-            "seed": SEED,
-            "base_train_sha256": ds.file_sha256(args.base / "train.jsonl"),
-            "base_heldout_sha256": ds.file_sha256(args.base / "heldout.jsonl"),
-            "tatoeba_swe_sha256": _sha(EVAL / "tatoeba/manythings_swe_eng/swe.txt"),
-            "replay_share_of_base_train": args.replay,
-            "options": {k: v for k, v in vars(args).items() if k not in ("out_dir", "base")},
-            "new_pairs_train": _counts(train),
-            "new_pairs_heldout": _counts(held),
-        },
-        "train": _counts(mix),
-        "heldout": _counts(base_held + held),
-    }
-    return mix, base_held + held, record
+    args.seed = SEED
+    swe = {"tatoeba_swe_sha256": _sha(EVAL / "tatoeba/manythings_swe_eng/swe.txt")}
+    return next_round(args, new, rng, "third_round", 3, swe)
 
 
 def main() -> None:
