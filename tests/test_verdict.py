@@ -230,6 +230,18 @@ def test_judge_only_reads_the_scorer_it_was_trained_on() -> None:
         ("The bridge reopened.", "Bron öppnade i november.", (), ()),
         ("Prices may rise in March.", "Les prix montent en mars.", ("month",), ()),
         ("Troops marched on the capital.", "Trupperna tågade mot huvudstaden i mars.", (), ()),
+        # seasons, in any served language; words that also mean something else are not
+        (
+            "A follow-up session is planned for autumn 2026.",
+            "Une séance de suivi est prévue au printemps 2026.",
+            (),
+            ("season",),
+        ),
+        ("The lake froze in winter.", "Sjön frös till under vintern.", ("season",), ()),
+        ("Visits rose in the spring.", "Besöken ökade i vår region.", (), ()),
+        ("The plan has been delayed.", "Le plan a été retardé cet été-là.", (), ()),
+        ("The Arab Spring began in Tunisia.", "Der Arabische Frühling begann in Tunesien.", (), ()),
+        ("Der Umbau soll im Herbst beginnen.", "Remonttia alettiin syksyllä.", ("season",), ()),
     ],
 )
 def test_calendar_words_compared_as_values(

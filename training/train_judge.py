@@ -63,7 +63,7 @@ from sourcecheck.evaluate.metrics import expected_calibration_error  # noqa: E40
 from sourcecheck.judge import CLASSES, FEATURES, features  # noqa: E402
 from sourcecheck.load import load_bytes  # noqa: E402
 from sourcecheck.model import Locator, Passage  # noqa: E402
-from sourcecheck.numbers import find_numbers  # noqa: E402
+from sourcecheck.numbers import CALENDAR_KINDS, find_numbers  # noqa: E402
 from sourcecheck.pipeline import scorer_for  # noqa: E402
 from sourcecheck.retrieve import build_index, search  # noqa: E402
 from sourcecheck.score import Pair  # noqa: E402
@@ -195,8 +195,11 @@ def feature_row(row: dict[str, Any]) -> list[float]:
 
 
 def judge_id(rows_sha256: str) -> str:
-    """The judge's id: its scored pairs and the features read from them."""
-    key = hashlib.sha256((rows_sha256 + "|" + ",".join(FEATURES)).encode()).hexdigest()
+    """The judge's id: its scored pairs, the features read from them, and the calendar
+    kinds the calendar features compare."""
+    kinds = ",".join(CALENDAR_KINDS)
+    key = hashlib.sha256((rows_sha256 + "|" + ",".join(FEATURES) + "|" + kinds).encode())
+    key = key.hexdigest()
     return f"sourcecheck-judge-v1@{key[:12]}"
 
 

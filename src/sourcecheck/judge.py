@@ -67,9 +67,10 @@ class Judgement:
     contradicts: float
     neither: float
     numbers: tuple[NumberResult, ...] = ()
-    #: "month" / "weekday" where claim and passage each name one and none coincide.
+    #: "month" / "weekday" / "season" where claim and passage each name one and none
+    #: coincide.
     calendar_conflicts: tuple[str, ...] = ()
-    #: "month" / "weekday" where claim and passage name the same one.
+    #: "month" / "weekday" / "season" where claim and passage name the same one.
     calendar_matches: tuple[str, ...] = ()
 
 
@@ -123,7 +124,8 @@ class PairChecks:
     the judge's probabilities."""
 
     numbers: tuple[NumberResult, ...]
-    #: "month" / "weekday": named alike by both, and named by both but never alike.
+    #: "month" / "weekday" / "season": named alike by both, and named by both but never
+    #: alike.
     calendar_matches: tuple[str, ...]
     calendar_conflicts: tuple[str, ...]
 
@@ -179,8 +181,9 @@ def features(
 
 
 def calendar_agreement(claim: str, passage: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The kinds (month, weekday) that claim and passage both name the same of, and those
-    both name but never the same one ("on Friday" against "i torsdags")."""
+    """The kinds (month, weekday, season) that claim and passage both name the same of, and
+    those both name but never the same one ("on Friday" against "i torsdags", "in autumn"
+    against "under våren")."""
     a, b = calendar_names(claim), calendar_names(passage)
     matches = tuple(k for k in a if a[k] & b[k])
     conflicts = tuple(k for k in a if a[k] and b[k] and not a[k] & b[k])

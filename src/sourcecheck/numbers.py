@@ -853,17 +853,42 @@ _WEEKDAY_STEMS: dict[str, int] = {
 _CALENDAR_WORD_RE = re.compile(r"[^\W\d_]+")
 #: Every stem in one pattern, months first, each table in its own order: ``match`` tries
 #: the alternatives in that order, so a word gets the first stem it begins with.
+#: Seasons (1 spring, 2 summer, 3 autumn, 4 winter) by the stems a word begins with, only
+#: where the stem names nothing else: Swedish and Norwegian "vår" is also "our", French
+#: "été" also "been", English "fall" a verb, Spanish "lente" a lens, so those are left
+#: out or read as whole words only (:data:`_SEASON_EXACT`).
+_SEASON_STEMS: dict[str, int] = {
+    "sommar": 2, "höst": 3, "vinter": 4,  # sv
+    "forår": 1, "sommer": 2, "efterår": 3, "høst": 3,  # da, nb (and de "sommer")
+    "frühling": 1, "frühjahr": 1, "herbst": 3, "winter": 4,  # de (and nl "winter")
+    "printemps": 1, "automne": 3, "hiver": 4,  # fr
+    "primavera": 1, "verano": 2, "otoño": 3, "invierno": 4,  # es
+    "kevä": 1, "kesä": 2, "syks": 3, "talv": 4,  # fi (after the months: "kesäkuu" is June)
+    "voorjaar": 1, "zomer": 2, "najaar": 3, "herfst": 3,  # nl
+}  # fmt: skip
+#: Whole words only; the English ones only in lower case ("the Arab Spring", "Spring
+#: Street" are names).
+_SEASON_EXACT: dict[str, int] = {
+    "spring": 1, "springtime": 1, "summer": 2, "summertime": 2, "autumn": 3,
+    "wintertime": 4,
+    "våren": 1, "vårens": 1, "våras": 1, "vårvintern": 1,  # sv, nb
+}  # fmt: skip
 _CALENDAR_STEMS: dict[str, tuple[str, int]] = {
     **{k: ("month", v) for k, v in _MONTH_STEMS.items()},
     **{k: ("weekday", v) for k, v in _WEEKDAY_STEMS.items()},
+    **{k: ("season", v) for k, v in _SEASON_STEMS.items()},
 }
 _CALENDAR_STEM_RE = re.compile("|".join(re.escape(k) for k in _CALENDAR_STEMS))
+#: What :func:`calendar_names` tells apart.
+CALENDAR_KINDS = ("month", "weekday", "season")
 
 
 def calendar_names(text: str) -> dict[str, frozenset[int]]:
-    """The months (1-12) and weekdays (1-7) that ``text`` names in words, in any served
-    language: ``{"month": ..., "weekday": ...}``. English "May" counts only capitalised."""
-    found: dict[str, set[int]] = {"month": set(), "weekday": set()}
+    """The months (1-12), weekdays (1-7) and seasons (1-4, spring first) that ``text``
+    names in words, in any served language: ``{"month": ..., "weekday": ...,
+    "season": ...}``. English "May" counts only capitalised, English seasons only in lower
+    case."""
+    found: dict[str, set[int]] = {kind: set() for kind in CALENDAR_KINDS}
     for m in _CALENDAR_WORD_RE.finditer(text):
         word = m.group(0)
         key = word.lower()
@@ -871,6 +896,10 @@ def calendar_names(text: str) -> dict[str, frozenset[int]]:
             continue
         if key in _MONTH_EXACT:
             found["month"].add(_MONTH_EXACT[key])
+            continue
+        if key in _SEASON_EXACT:
+            if word == key or key.startswith("vår"):
+                found["season"].add(_SEASON_EXACT[key])
             continue
         stem = _CALENDAR_STEM_RE.match(key)
         if stem is not None:

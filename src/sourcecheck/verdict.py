@@ -459,7 +459,7 @@ def _reversed_change(
 
 
 def calendar_conflicts(js: Sequence[Judgement], focus: int, nearby: Sequence[int]) -> list[str]:
-    """The kinds (month, weekday) that passage ``focus`` names otherwise than the claim,
+    """The kinds (month, weekday, season) that passage ``focus`` names otherwise than the claim,
     where no passage of ``nearby`` names the claim's."""
     agreed = {k for i in nearby for k in js[i].calendar_matches}
     return [k for k in js[focus].calendar_conflicts if k not in agreed]
