@@ -237,8 +237,6 @@ def _linker(data: dict[str, Any]) -> LinkModel:
 
 
 @lru_cache(maxsize=1)
-def default_stance_model() -> StanceModel | None:
-    """The shipped stance model, or None where the package ships none."""
-    if not resources.files("sourcecheck").joinpath("data/stance.json").is_file():
-        return None
+def default_stance_model() -> StanceModel:
+    """The stance model shipped in the package."""
     return load_stance_model()

@@ -185,6 +185,24 @@ def _closeness(
     return cv, cv @ av.T, [_numbers(c.text, c.language) for c in claims]
 
 
+def _claim_link(
+    text: str,
+    numbers: set[float],
+    claim: Claim,
+    claim_numbers: set[float],
+    cosine: float,
+    th: ThreadThresholds,
+) -> tuple[LinkKind, float, int, bool]:
+    """How a comment (its ``text`` and figures) points at one article claim by the rules,
+    and the link score: the cosine, plus a bonus per shared figure (two at most) and for a
+    quote of the claim. Also the count of shared figures and whether it quotes."""
+    shared = len(numbers & claim_numbers)
+    quote = _quotes_claim(text, claim.text)
+    how: LinkKind = "quote" if quote else "numbers" if shared else "text"
+    score = cosine + th.number_bonus * min(shared, 2) + (th.quote_bonus if quote else 0.0)
+    return how, score, shared, quote
+
+
 def link_comments(
     claims: Sequence[Claim],
     comments: Sequence[Comment],
@@ -213,15 +231,9 @@ def link_comments(
         if claims:
             mean = float(sims[i].mean())
             for j, claim in enumerate(claims):
-                score = float(sims[i, j])
-                how: LinkKind = "text"
-                shared = len(mine & claim_numbers[j])
-                if shared:
-                    score += th.number_bonus * min(shared, 2)
-                    how = "numbers"
-                if _quotes_claim(comment.text, claim.text):
-                    score += th.quote_bonus
-                    how = "quote"
+                how, score, _, _ = _claim_link(
+                    comment.text, mine, claim, claim_numbers[j], float(sims[i, j]), th
+                )
                 if best is None or score > best[0]:
                     best = (score, j, how)
             assert best is not None
@@ -322,10 +334,9 @@ def link_candidates(
         options: list[LinkCandidate] = []
         for j, claim in enumerate(claims):
             cos = float(sims[i, j])
-            shared = len(mine & claim_numbers[j])
-            quote = _quotes_claim(comment.text, claim.text)
-            how: LinkKind = "quote" if quote else "numbers" if shared else "text"
-            score = cos + th.number_bonus * min(shared, 2) + (th.quote_bonus if quote else 0.0)
+            how, score, shared, quote = _claim_link(
+                comment.text, mine, claim, claim_numbers[j], cos, th
+            )
             options.append(
                 LinkCandidate(
                     _claim_target(claim),
@@ -580,7 +591,7 @@ def stance_model_for(scorer: Scorer) -> StanceModel | None:
     from sourcecheck.stance import default_stance_model
 
     model = default_stance_model()
-    return model if model is not None and model.scorer_model_id == scorer.model_id else None
+    return model if model.scorer_model_id == scorer.model_id else None
 
 
 @dataclass(frozen=True)
