@@ -856,7 +856,7 @@ _CALENDAR_WORD_RE = re.compile(r"[^\W\d_]+")
 #: Seasons (1 spring, 2 summer, 3 autumn, 4 winter) by the stems a word begins with, only
 #: where the stem names nothing else: Swedish and Norwegian "vår" is also "our", French
 #: "été" also "been", English "fall" a verb, Spanish "lente" a lens, so those are left
-#: out or read as whole words only (:data:`_SEASON_EXACT`).
+#: out or read as whole words only (:data:`_SEASON_EXACT`, :data:`_SEASON_LOWER`).
 _SEASON_STEMS: dict[str, int] = {
     "sommar": 2, "höst": 3, "vinter": 4,  # sv
     "forår": 1, "sommer": 2, "efterår": 3, "høst": 3,  # da, nb (and de "sommer")
@@ -866,12 +866,12 @@ _SEASON_STEMS: dict[str, int] = {
     "kevä": 1, "kesä": 2, "syks": 3, "talv": 4,  # fi (after the months: "kesäkuu" is June)
     "voorjaar": 1, "zomer": 2, "najaar": 3, "herfst": 3,  # nl
 }  # fmt: skip
-#: Whole words only; the English ones only in lower case ("the Arab Spring", "Spring
-#: Street" are names).
-_SEASON_EXACT: dict[str, int] = {
+#: Whole words only: Swedish and Norwegian spring in any case, the English words only in
+#: lower case ("the Arab Spring", "Spring Street" are names).
+_SEASON_EXACT: dict[str, int] = {"våren": 1, "vårens": 1, "våras": 1, "vårvintern": 1}
+_SEASON_LOWER: dict[str, int] = {
     "spring": 1, "springtime": 1, "summer": 2, "summertime": 2, "autumn": 3,
     "wintertime": 4,
-    "våren": 1, "vårens": 1, "våras": 1, "vårvintern": 1,  # sv, nb
 }  # fmt: skip
 _CALENDAR_STEMS: dict[str, tuple[str, int]] = {
     **{k: ("month", v) for k, v in _MONTH_STEMS.items()},
@@ -897,9 +897,10 @@ def calendar_names(text: str) -> dict[str, frozenset[int]]:
         if key in _MONTH_EXACT:
             found["month"].add(_MONTH_EXACT[key])
             continue
-        if key in _SEASON_EXACT:
-            if word == key or key.startswith("vår"):
-                found["season"].add(_SEASON_EXACT[key])
+        if key in _SEASON_EXACT or key in _SEASON_LOWER:
+            season = _SEASON_EXACT.get(key) or _SEASON_LOWER.get(word)  # a capital: a name
+            if season:
+                found["season"].add(season)
             continue
         stem = _CALENDAR_STEM_RE.match(key)
         if stem is not None:
