@@ -1041,34 +1041,30 @@ def run_all(args: argparse.Namespace) -> None:
              "--exclude-source", "xl_django")  # fmt: skip
     args.data, args.pack, args.run = data, pack, work / "run"
     if args.second_round is not None:
-        # v2: the first-round model (``--second-round DIR``, e.g. v1 from git history, or
-        # one this recipe built with --model-version 1) trained on contrast_data.py's
-        # cross-language and contrastive pairs plus a replay share of the first round's.
-        data2 = work / "data2"
-        if not (data2 / "record.json").exists():
-            step("contrast_data.py", data2, "--base", data)
-        args.data, args.run, args.init_from = data2, work / "run2", args.second_round
-        args.model_version = max(args.model_version, 2)
-        if args.third_round is not None:
-            # v3: the second-round model (``--third-round DIR``, e.g. v2 from git history)
-            # trained on parts_data.py's pairs (a sentence's statements against the whole
-            # sentence, in its language and in translation; translations that move a
-            # negation) plus a replay share of the second round's.
-            data3 = work / "data3"
-            if not (data3 / "record.json").exists():
-                step("parts_data.py", data3, "--base", data2)
-            args.data, args.run, args.init_from = data3, work / "run3", args.third_round
-            args.model_version = max(args.model_version, 3)
-            if args.fourth_round is not None:
-                # v4: the third-round model (``--fourth-round DIR``, e.g. v3 from git
-                # history) trained on direction_data.py's pairs (a direction word reversed,
-                # two values swapped, each beside its unedited twin; more VitaminC) plus a
-                # replay share of the third round's.
-                data4 = work / "data4"
-                if not (data4 / "record.json").exists():
-                    step("direction_data.py", data4, "--base", data3)
-                args.data, args.run, args.init_from = data4, work / "run4", args.fourth_round
-                args.model_version = max(args.model_version, 4)
+        # Each later round warm-starts from the round before's exported model (v1 for
+        # ``--second-round``, v2 for ``--third-round``, v3 for ``--fourth-round``: from git
+        # history, or one this recipe built) and trains on its own script's pairs plus a
+        # replay share of the round before's: v2 contrast_data.py (cross-language and
+        # contrastive pairs), v3 parts_data.py (a sentence's statements against the whole
+        # sentence, in its language and in translation; translations that move a
+        # negation), v4 direction_data.py (a direction word reversed, two values swapped,
+        # each beside its unedited twin; more VitaminC). A round runs only after the ones
+        # before it.
+        rounds = (
+            (2, args.second_round, "contrast_data.py"),
+            (3, args.third_round, "parts_data.py"),
+            (4, args.fourth_round, "direction_data.py"),
+        )
+        base = data
+        for number, init_from, script in rounds:
+            if init_from is None:
+                break
+            here = work / f"data{number}"
+            if not (here / "record.json").exists():
+                step(script, here, "--base", base)
+            args.data, args.run, args.init_from = here, work / f"run{number}", init_from
+            args.model_version = max(args.model_version, number)
+            base = here
         train(args)
         export(args)
         step("fit_stack.py", "--data", args.data, "--out", args.dest, "--model", args.dest)
