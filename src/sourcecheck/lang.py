@@ -6,6 +6,7 @@ strings from being assigned to far-off languages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -27,13 +28,33 @@ def table_code(language: str | None) -> str | None:
     return "nb" if code in ("no", "nn") else code
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text``'s language, or None when it cannot be told."""
+def _sample(text: str) -> str | None:
     sample = text[:4000].strip()
     if len(sample) < 3 or not any(ch.isalpha() for ch in sample):
         return None
-    lang = _detector().detect_language_of(sample)
+    return sample
+
+
+def _code(lang: Any) -> str | None:
     if lang is None:
         return None
     code: str = lang.iso_code_639_1.name.lower()
     return code
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text``'s language, or None when it cannot be told."""
+    sample = _sample(text)
+    return None if sample is None else _code(_detector().detect_language_of(sample))
+
+
+def detect_languages(texts: Sequence[str]) -> list[str | None]:
+    """:func:`detect_language` of each text, read in parallel by lingua.
+
+    For a page's comments: short texts make lingua load all of its n-gram models, which
+    it does with every core when the texts come together (30 comments, cold: 1.5 s
+    against 2.5 s one by one, on two cores)."""
+    samples = [_sample(t) for t in texts]
+    todo = [s for s in samples if s is not None]
+    found = iter(_detector().detect_languages_in_parallel_of(todo) if todo else [])
+    return [None if s is None else _code(next(found)) for s in samples]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path, PurePath
 
 from sourcecheck.errors import InputError
-from sourcecheck.lang import detect_language
+from sourcecheck.lang import detect_language, detect_languages
 from sourcecheck.load import sniff
 from sourcecheck.load.assemble import Parsed
 from sourcecheck.load.registry import Loader, loader_for, media_types, register
@@ -81,7 +81,10 @@ def load_bytes(
     parsed = loader(data, name)
     if not parsed.text.strip():
         raise InputError(name, "contains no text")
-    comments = tuple(replace(c, language=detect_language(c.text)) for c in parsed.comments)
+    languages = detect_languages([c.text for c in parsed.comments])
+    comments = tuple(
+        replace(c, language=lang) for c, lang in zip(parsed.comments, languages, strict=True)
+    )
     return Document(
         id=doc_id or PurePath(name).stem or name,
         path=name,
