@@ -29,6 +29,9 @@ class Options:
     top_k: int = 3
     #: Passages of the cited place the verifier reads per claim at most.
     cited_k: int = 3
+    #: Candidates each statement of a compound claim ("A, and B") is read against: the
+    #: claim's candidates closest to the statement in meaning; 0 = all of them.
+    part_k: int = 2
     #: Evidence items kept in the report per claim.
     max_evidence: int = 3
     #: Support probability at or above which a claim counts as supported; None = the
@@ -148,6 +151,8 @@ def _validate(options: Options) -> None:
     for name in ("top_k", "cited_k", "max_evidence", "batch_size"):
         if getattr(options, name) < 1:
             raise ConfigError(f"option {name!r} must be at least 1")
+    if options.part_k < 0:
+        raise ConfigError(f"option 'part_k' must be 0 (all) or more (got {options.part_k})")
     from sourcecheck.verdict import DECISIONS
 
     if options.decision not in DECISIONS:

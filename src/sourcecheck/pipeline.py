@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
+import numpy as np
+
 from sourcecheck import __version__
 from sourcecheck.claims import (
     extract_claims,
@@ -338,7 +340,7 @@ def check_documents(
                 "judge": judge_model.model_id if judge_model else None,
             },
             # Claim–passage pairs the verifier read (or the cache answered) for this report.
-            "verifier_pairs": sum(len(p.candidates) * len(p.texts) for p in plans),
+            "verifier_pairs": sum(len(p.read(t)) for p in plans for t in range(len(p.texts))),
             # The stance's rules, and the learned stance model where it decided.
             "thread": (
                 None
@@ -457,12 +459,20 @@ class _Plan:
     candidates: tuple[Candidate, ...]
     cited: CitedPlace | None
     text: str
-    #: The statements a compound claim packs, each scored against the same candidates.
+    #: The statements a compound claim packs.
     parts: tuple[str, ...] = ()
+    #: Per part, the positions in ``candidates`` it is read against (all when empty).
+    part_candidates: tuple[tuple[int, ...], ...] = ()
 
     @property
     def texts(self) -> tuple[str, ...]:
         return (self.text, *self.parts)
+
+    def read(self, t: int) -> tuple[Candidate, ...]:
+        """The candidates text ``t`` of :attr:`texts` is read against."""
+        if t == 0 or not self.part_candidates:
+            return self.candidates
+        return tuple(self.candidates[c] for c in self.part_candidates[t - 1])
 
 
 def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embedder) -> _Plan:
@@ -496,7 +506,38 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
     ):
         found.setdefault(c.index, c)
     parts = split_statements(text, claim.language) if options.decision == "v2" else [text]
-    return _Plan(tuple(found.values()), cited, text, tuple(parts) if len(parts) > 1 else ())
+    if len(parts) < 2:
+        return _Plan(tuple(found.values()), cited, text)
+    candidates = tuple(found.values())
+    return _Plan(
+        candidates,
+        cited,
+        text,
+        tuple(parts),
+        _part_candidates(index, candidates, parts, options, embedder),
+    )
+
+
+def _part_candidates(
+    index: SourceIndex,
+    candidates: Sequence[Candidate],
+    parts: Sequence[str],
+    options: Options,
+    embedder: Embedder,
+) -> tuple[tuple[int, ...], ...]:
+    """Per statement of a compound claim, the positions of the ``part_k`` candidates
+    closest to it in meaning (the index's vectors against the statement's query vector),
+    in the claim's order; () when every statement reads every candidate. A statement is
+    one clause of what retrieval searched for: the passage that speaks to it is among the
+    claim's candidates, and most often the nearest of them."""
+    if not options.part_k or len(candidates) <= options.part_k:
+        return ()
+    vectors = index.vectors[[c.index for c in candidates]]
+    out = []
+    for q in embedder.queries(list(parts)):
+        near = np.argsort(-(vectors @ q), kind="stable")[: options.part_k]
+        out.append(tuple(sorted(int(k) for k in near)))
+    return tuple(out)
 
 
 def _score_all(
@@ -518,8 +559,8 @@ def _score_all(
         for claim, plan in zip(
             claims[start : start + chunk], plans[start : start + chunk], strict=True
         ):
-            for text in plan.texts:
-                for cand in plan.candidates:
+            for t, text in enumerate(plan.texts):
+                for cand in plan.read(t):
                     passage = index.passages[cand.index]
                     pairs.append(
                         Pair(
@@ -529,12 +570,12 @@ def _score_all(
                             passage_language=index.documents[passage.doc_id].language,
                         )
                     )
-            sizes.append((len(plan.texts), len(plan.candidates)))
+            sizes.append([len(plan.read(t)) for t in range(len(plan.texts))])
         scored = cache.score(scorer, pairs, options.batch_size)
         at = 0
-        for texts, size in sizes:
+        for per_size in sizes:
             per_text = []
-            for _ in range(texts):
+            for size in per_size:
                 per_text.append(scored[at : at + size])
                 at += size
             results.append(per_text)
@@ -587,7 +628,7 @@ def _second_look(
         for t, (text, text_scores) in enumerate(zip(plan.texts, per_text, strict=True)):
             if t == 0 and plan.parts:
                 continue
-            for c, (cand, score) in enumerate(zip(plan.candidates, text_scores, strict=True)):
+            for c, (cand, score) in enumerate(zip(plan.read(t), text_scores, strict=True)):
                 if score.contradiction is None or score.contradiction < SECOND_LOOK:
                     continue
                 passage = index.passages[cand.index]
@@ -637,7 +678,7 @@ def _claim_evidence(
 
     def scored(t: int, text_scores: Sequence[PairScore]) -> tuple[ScoredPassage, ...]:
         cands = []
-        for c, (cand, score) in enumerate(zip(plan.candidates, text_scores, strict=True)):
+        for c, (cand, score) in enumerate(zip(plan.read(t), text_scores, strict=True)):
             passage = index.passages[cand.index]
             if (t, c) in closer:
                 passage, score = closer[(t, c)]

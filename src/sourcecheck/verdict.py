@@ -225,7 +225,8 @@ def _decide_v2(
         if against and label != "contradicted":
             # The part the source contradicts decides, with its passage as evidence.
             k = max(against, key=lambda k: parts[k].confidence)
-            js = part_js[k]
+            # a part may read a subset of the claim's candidates (Options.part_k)
+            cands, js = list(item.parts[k].candidates), part_js[k]
             by_con = _orders(js)[1]
             label, order, confidence = "contradicted", by_con, parts[k].confidence
             pc = parts[k].confidence
