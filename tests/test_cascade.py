@@ -262,3 +262,30 @@ def test_part_k_below_zero_is_refused() -> None:
 
     with pytest.raises(ConfigError, match="part_k"):
         resolve_options(overrides={"part_k": -1})
+
+
+def test_each_statement_of_a_compound_claim_reads_the_cited_place() -> None:
+    """The cited place is always read: by the claim and by each of its statements, on
+    top of the ``part_k`` searched places nearest to the statement."""
+    article = load_text(
+        "Ekbron has been closed since March, and the town has 11,000 inhabitants "
+        "(section 2).\n",
+        name="article.txt",
+    )
+    scorer = CountingScorer()
+    options = Options(model="lexical", top_k=4, cited_k=2, part_k=1)
+    report = check_documents(
+        article, [SOURCE], options=options, scorer=scorer, score_cache=ScoreCache()
+    )
+    (verdict,) = report.verdicts
+    assert verdict.citation_check in ("confirmed", "wrong_location")
+    section_2 = [p.text for p in build_index([SOURCE]).passages if p.locator.section == "2"]
+    by_text: dict[str, list[str]] = {}
+    for p in scorer.pairs:
+        by_text.setdefault(p.claim, []).append(p.passage)
+    whole = max(by_text, key=lambda t: len(by_text[t]))
+    read = by_text.pop(whole)
+    cited = read[:2]  # the cited place's candidates come first
+    assert all(p in section_2 for p in cited) and len(read) > 3 and len(by_text) == 2
+    for passages in by_text.values():
+        assert passages[:2] == cited and len(passages) == 3

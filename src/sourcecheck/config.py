@@ -29,8 +29,9 @@ class Options:
     top_k: int = 3
     #: Passages of the cited place the verifier reads per claim at most.
     cited_k: int = 3
-    #: Candidates each statement of a compound claim ("A, and B") is read against: the
-    #: claim's candidates closest to the statement in meaning; 0 = all of them.
+    #: Searched candidates each statement of a compound claim ("A, and B") is read
+    #: against (the claim's closest to the statement in meaning; the cited place's come
+    #: on top); 0 = all of them.
     part_k: int = 2
     #: Evidence items kept in the report per claim.
     max_evidence: int = 3

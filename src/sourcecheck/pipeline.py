@@ -525,18 +525,22 @@ def _part_candidates(
     options: Options,
     embedder: Embedder,
 ) -> tuple[tuple[int, ...], ...]:
-    """Per statement of a compound claim, the positions of the ``part_k`` candidates
-    closest to it in meaning (the index's vectors against the statement's query vector),
-    in the claim's order; () when every statement reads every candidate. A statement is
-    one clause of what retrieval searched for: the passage that speaks to it is among the
+    """Per statement of a compound claim, the positions of the candidates it is read
+    against, in the claim's order: every one of the cited place (the cited place is
+    always read, and the citation check weighs it) and the ``part_k`` searched ones
+    closest to the statement in meaning (the index's vectors against the statement's
+    query vector); () when every statement reads every candidate. A statement is one
+    clause of what retrieval searched for: the passage that speaks to it is among the
     claim's candidates, and most often the nearest of them."""
-    if not options.part_k or len(candidates) <= options.part_k:
+    searched = [k for k, c in enumerate(candidates) if c.retrieval != "cited"]
+    if not options.part_k or len(searched) <= options.part_k:
         return ()
-    vectors = index.vectors[[c.index for c in candidates]]
+    cited = [k for k, c in enumerate(candidates) if c.retrieval == "cited"]
+    vectors = index.vectors[[candidates[k].index for k in searched]]
     out = []
     for q in embedder.queries(list(parts)):
         near = np.argsort(-(vectors @ q), kind="stable")[: options.part_k]
-        out.append(tuple(sorted(int(k) for k in near)))
+        out.append(tuple(sorted(cited + [searched[int(k)] for k in near])))
     return tuple(out)
 
 
