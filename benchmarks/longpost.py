@@ -19,8 +19,8 @@ alone: what ``check`` did before the check-worthiness model). Figures per run:
 - sentences checked, and of those the share labelled opinion (target: at most one in
   four) and the counts per label;
 - ``source`` sentences skipped (target: none), listed;
-- wall time of the command (target: 20 s cold on two cores) and the report's own stage
-  timings;
+- wall time of the command (target: 20 s cold on two cores), the report's own stage
+  timings and its count of claim and statement pairs the verifier read;
 - "checkable here": a verdict's ``coverage`` (how far the sources speak to the claim)
   at or above the unsure level the report records (``models.thresholds.partial``, the
   judge's 0.5), against the labels (``source`` is checkable
@@ -256,6 +256,7 @@ def figures(report: dict[str, Any], sentences: list[dict[str, Any]]) -> dict[str
         "source_flips": flips,
         "wrong_sentences": wrong,
         "timings": report.get("timings", {}),
+        "verifier_pairs": report.get("models", {}).get("verifier_pairs"),
     }
 
 
@@ -287,6 +288,7 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(
             f"- {name}: stages "
             + ", ".join(f"{k} {v:.1f} s" for k, v in t.items() if isinstance(v, (int, float)))
+            + f"; {r['figures']['verifier_pairs']} claim and statement pairs read by the verifier"
         )
         for s in r["figures"]["source_skipped"]:
             lines.append(f"  - skipped source sentence: {s}")
