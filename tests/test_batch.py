@@ -429,3 +429,38 @@ def test_an_outcome_carries_plain_data() -> None:
     """What a Ray worker returns must pickle and JSON-encode without the nouns."""
     o = ItemOutcome("a", "k", "done", 0.1, claims=1, report_json="{}", rows=({"item": "a"},))
     assert json.loads(json.dumps(o.rows[0])) == {"item": "a"}
+
+
+def test_a_corpus_searches_each_sentence_with_its_documents_title(tmp_path: Path) -> None:
+    """In a corpus the title says which document a sentence is about: two abstracts with
+    the same sentence about "the bridge", each titled with its bridge's name. Search
+    finds the sentence of the bridge the query names, and shows its own words (the
+    title is context for search, never part of the evidence)."""
+    from sourcecheck.retrieve import build_index, search
+
+    path = tmp_path / "corpus.jsonl"
+    docs = [
+        {"id": "a", "title": "Repairs to Storbron", "text": "The bridge closed in March 2024. "
+         "Traffic moved to the ferry."},
+        {"id": "b", "title": "Repairs to Ekbron", "text": "The bridge closed in March 2024. "
+         "Cyclists used the old road."},
+        {"id": "c", "title": "Harbour dues", "text": "The harbour raised its dues by 4 percent."},
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    corpus = open_corpus(path, index_dir=tmp_path / "idx")
+    assert corpus.index.title_context
+    for bridge, doc in (("Ekbron", "b"), ("Storbron", "a")):
+        (top,) = search(corpus.index, f"{bridge} closed in March 2024", "en", top_k=1)
+        passage = corpus.index.passages[top.index]
+        assert passage.doc_id == doc
+        assert passage.text == "The bridge closed in March 2024."
+        assert corpus.index.documents[doc].text[passage.start : passage.end] == passage.text
+    # A check's own sources are searched without titles: the two sentences tie there.
+    plain = build_index(list(corpus.index.documents.values()))
+    assert not plain.title_context
+    scores = {
+        plain.passages[c.index].doc_id: c.dense
+        for c in search(plain, "Ekbron closed in March 2024", "en", top_k=6)
+        if plain.passages[c.index].text == "The bridge closed in March 2024."
+    }
+    assert scores["a"] == pytest.approx(scores["b"], abs=1e-6)

@@ -43,7 +43,7 @@ from sourcecheck.retrieve import SourceIndex, build_index
 log = logging.getLogger("sourcecheck")
 
 #: Bumped whenever passages or the stored layout change: an older index is rebuilt.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: passages searched with their document's title
 Progress = Callable[[str, int, int], None]
 
 
@@ -204,7 +204,10 @@ def open_corpus(
     docs = load_corpus(source, progress)
     embedder = embedder or default_embedder()
     index = build_index(
-        docs, embedder, (lambda d, t: progress("index", d, t)) if progress else None
+        docs,
+        embedder,
+        (lambda d, t: progress("index", d, t)) if progress else None,
+        title_context=True,
     )
     seconds = time.perf_counter() - t0
     if target is not None:

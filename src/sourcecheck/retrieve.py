@@ -9,7 +9,7 @@ by reciprocal rank fusion.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -60,6 +60,9 @@ class SourceIndex:
     vectors: npt.NDArray[np.float32]
     _bm25: object = field(repr=False)
     _doc_passages: dict[str, list[int]] = field(repr=False, default_factory=dict)
+    #: Passages are searched with their document's title as context (:func:`in_context`):
+    #: a corpus's many documents, where the title says which one a sentence is about.
+    title_context: bool = False
 
     def passages_of(self, doc_id: str) -> list[int]:
         return self._doc_passages.get(doc_id, [])
@@ -150,10 +153,20 @@ def build_index(
     progress: Callable[[int, int], None] | None = None,
     *,
     window_vectors: str = "mean",
+    title_context: bool = False,
 ) -> SourceIndex:
     """Passages of every source, indexed; ``progress(done, total)`` follows the embedding
-    of the passages, which is where a large source spends its time."""
-    empty = SourceIndex({}, [], [], np.zeros((0, DIM), dtype=np.float32), _bm25_of([], {}))
+    of the passages, which is where a large source spends its time. ``title_context``:
+    BM25 and the vectors read each passage after its document's title
+    (:func:`in_context`; the corpus index does, a check's few sources do not)."""
+    empty = SourceIndex(
+        {},
+        [],
+        [],
+        np.zeros((0, DIM), dtype=np.float32),
+        _bm25_of([], {}),
+        title_context=title_context,
+    )
     return extend_index(empty, sources, embedder, progress=progress, window_vectors=window_vectors)
 
 
@@ -185,25 +198,48 @@ def extend_index(
         first = len(passages) + len(new)
         doc_passages[doc.id] = list(range(first, first + len(ps)))
         new.extend(ps)
+    documents = {**index.documents, **{d.id: d for d in sources}}
+    context = documents if index.title_context else None
     vectors = np.concatenate(
-        [index.vectors, _passage_vectors(new, embedder, progress, window_vectors)], axis=0
+        [index.vectors, _passage_vectors(new, embedder, progress, window_vectors, context)],
+        axis=0,
     )
     passages.extend(new)
-    documents = {**index.documents, **{d.id: d for d in sources}}
     return SourceIndex(
         documents=documents,
         passages=passages,
         passage_doc=[p.doc_id for p in passages],
         vectors=vectors,
-        _bm25=_bm25_of(passages, documents),
+        _bm25=_bm25_of(passages, documents, title_context=index.title_context),
         _doc_passages=doc_passages,
+        title_context=index.title_context,
     )
 
 
-def _bm25_of(passages: Sequence[Passage], documents: dict[str, Document]) -> object:
+def in_context(passage: Passage, documents: Mapping[str, Document] | None) -> str:
+    """What search reads of a passage: its text, after its document's title where
+    ``documents`` are given and the document has one ("Title. Sentence"). The evidence a
+    report shows is always the passage's own text.
+
+    Measured on SciFact (1,500 abstracts with every one the validation claims cite, 188
+    claims with rationale sentences): the rationale among the first 3 places for 79.8% of
+    claims with the title as context, 76.1% without."""
+    if documents is None:
+        return passage.text
+    title = (documents[passage.doc_id].title or "").strip()
+    return f"{title.rstrip('.')}. {passage.text}" if title else passage.text
+
+
+def _bm25_of(
+    passages: Sequence[Passage], documents: dict[str, Document], *, title_context: bool = False
+) -> object:
     import bm25s
 
-    corpus = [content_tokens(p.text, documents[p.doc_id].language) or ["\u2205"] for p in passages]
+    context = documents if title_context else None
+    corpus = [
+        content_tokens(in_context(p, context), documents[p.doc_id].language) or ["\u2205"]
+        for p in passages
+    ]
     bm25 = bm25s.BM25()
     if corpus:
         bm25.index(corpus, show_progress=False)
@@ -215,15 +251,16 @@ def _passage_vectors(
     embedder: Embedder,
     progress: Callable[[int, int], None] | None,
     window_vectors: str,
+    context: Mapping[str, Document] | None = None,
 ) -> npt.NDArray[np.float32]:
-    """One unit vector per passage; with ``"mean"`` a two-sentence window's is the
-    normalised sum of its sentences'."""
+    """One unit vector per passage (of :func:`in_context` with ``context``); with
+    ``"mean"`` a two-sentence window's is the normalised sum of its sentences'."""
     vectors = np.zeros((len(passages), DIM), dtype=np.float32)
     windows = _windows(list(passages)) if window_vectors == "mean" else {}
     todo = [i for i in range(len(passages)) if i not in windows]
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
-        vectors[batch] = embedder.passages([passages[i].text for i in batch])
+        vectors[batch] = embedder.passages([in_context(passages[i], context) for i in batch])
         if progress:
             progress(start + len(batch), len(todo))
     for i, (a, b) in windows.items():
