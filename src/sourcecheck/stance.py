@@ -27,13 +27,11 @@ verifier's scores, so it is used only with the scorer it was trained on
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -43,6 +41,7 @@ from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
 from sourcecheck.model import LinkKind, Stance, StanceLabel
+from sourcecheck.modelfile import load_json_model
 from sourcecheck.thread import (
     CUE_LABELS,
     LINK_FEATURES,
@@ -190,36 +189,30 @@ class StanceModel:
 
 
 def load_stance_model(path: str | None = None) -> StanceModel:
-    where = path or "sourcecheck/data/stance.json"
-    try:
-        if path is None:
-            text = resources.files("sourcecheck").joinpath("data/stance.json").read_text("utf-8")
-        else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        data = json.loads(text)
-        if tuple(data["classes"]) != CLASSES or tuple(data["readings"]) != READINGS:
-            raise ValueError("its classes or readings are not this version's")
-        model = StanceModel(
-            model_id=str(data["model_id"]),
-            embedder=str(data["embedder"]),
-            scorer_model_id=str(data["scorer_model_id"]),
-            mean=np.asarray(data["mean"], dtype=np.float64),
-            scale=np.asarray(data["scale"], dtype=np.float64),
-            coef=np.asarray(data["coef"], dtype=np.float64),
-            intercept=np.asarray(data["intercept"], dtype=np.float64),
-            linker=_linker(data["link"]) if data.get("link") is not None else None,
-        )
-        if model.coef.shape[0] != len(CLASSES) or model.mean.shape != (len(READINGS),):
-            raise ValueError("its weights do not match its classes and readings")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ModelError(f"{where}: not a stance model ({problem})") from None
+    model, where = load_json_model(path, "stance.json", "stance model", _stance_model)
     if model.embedder != EMBED_MODEL_ID:
         raise ModelError(
             f"{where}: trained on {model.embedder!r} vectors, but the embedder is "
             f"{EMBED_MODEL_ID!r}"
         )
+    return model
+
+
+def _stance_model(data: dict[str, Any]) -> StanceModel:
+    if tuple(data["classes"]) != CLASSES or tuple(data["readings"]) != READINGS:
+        raise ValueError("its classes or readings are not this version's")
+    model = StanceModel(
+        model_id=str(data["model_id"]),
+        embedder=str(data["embedder"]),
+        scorer_model_id=str(data["scorer_model_id"]),
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        coef=np.asarray(data["coef"], dtype=np.float64),
+        intercept=np.asarray(data["intercept"], dtype=np.float64),
+        linker=_linker(data["link"]) if data.get("link") is not None else None,
+    )
+    if model.coef.shape[0] != len(CLASSES) or model.mean.shape != (len(READINGS),):
+        raise ValueError("its weights do not match its classes and readings")
     return model
 
 

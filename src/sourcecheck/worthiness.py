@@ -28,13 +28,12 @@ evidence.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +42,7 @@ from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID
 from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
 from sourcecheck.lang import table_code
+from sourcecheck.modelfile import load_json_model
 
 EXTRA_FEATURES = ("has_digit", "log_words", "question")
 _WORD = re.compile(r"\w+")
@@ -108,37 +108,32 @@ class WorthinessModel:
 
 
 def load_worthiness(path: str | None = None) -> WorthinessModel:
-    where = path or "sourcecheck/data/worthiness.json"
-    try:
-        if path is None:
-            res = resources.files("sourcecheck").joinpath("data/worthiness.json")
-            text = res.read_text("utf-8")
-        else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        data = json.loads(text)
-        weights = np.asarray(data["weights"], dtype=np.float64)
-        model = WorthinessModel(
-            model_id=str(data["model_id"]),
-            embedder=str(data["embedder"]),
-            weights=weights,
-            bias=float(data["bias"]),
-            threshold=float(data["threshold"]),
-            offsets={
-                str(lang): np.asarray(vec, dtype=np.float64)
-                for lang, vec in (data.get("language_offsets") or {}).items()
-            },
-        )
-        if any(v.shape != (len(weights) - len(EXTRA_FEATURES),) for v in model.offsets.values()):
-            raise ValueError("a language offset does not match the embedding's size")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ModelError(f"{where}: not a check-worthiness model ({problem})") from None
+    model, where = load_json_model(
+        path, "worthiness.json", "check-worthiness model", _worthiness_model
+    )
     if model.embedder != EMBED_MODEL_ID:
         raise ModelError(
             f"{where}: the check-worthiness model was trained on {model.embedder}, "
             f"not on {EMBED_MODEL_ID}"
         )
+    return model
+
+
+def _worthiness_model(data: dict[str, Any]) -> WorthinessModel:
+    weights = np.asarray(data["weights"], dtype=np.float64)
+    model = WorthinessModel(
+        model_id=str(data["model_id"]),
+        embedder=str(data["embedder"]),
+        weights=weights,
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+        offsets={
+            str(lang): np.asarray(vec, dtype=np.float64)
+            for lang, vec in (data.get("language_offsets") or {}).items()
+        },
+    )
+    if any(v.shape != (len(weights) - len(EXTRA_FEATURES),) for v in model.offsets.values()):
+        raise ValueError("a language offset does not match the embedding's size")
     return model
 
 
