@@ -210,7 +210,7 @@ def extend_index(
         passages=passages,
         passage_doc=[p.doc_id for p in passages],
         vectors=vectors,
-        _bm25=_bm25_of(passages, documents, title_context=index.title_context),
+        _bm25=_bm25_of(passages, documents, context),
         _doc_passages=doc_passages,
         title_context=index.title_context,
     )
@@ -231,11 +231,14 @@ def in_context(passage: Passage, documents: Mapping[str, Document] | None) -> st
 
 
 def _bm25_of(
-    passages: Sequence[Passage], documents: dict[str, Document], *, title_context: bool = False
+    passages: Sequence[Passage],
+    documents: Mapping[str, Document],
+    context: Mapping[str, Document] | None = None,
 ) -> object:
+    """BM25 over the passages (of :func:`in_context` with ``context``), each stemmed in
+    its document's language."""
     import bm25s
 
-    context = documents if title_context else None
     corpus = [
         content_tokens(in_context(p, context), documents[p.doc_id].language) or ["\u2205"]
         for p in passages

@@ -401,7 +401,7 @@ def passage_vectors(passages: Sequence[tuple[str, str | None]], embedder: TextEm
         spans.append(parts if len(parts) > 1 else [text])
     flat = [t for parts in spans for t in parts]
     vecs = np.asarray(embedder.passages(flat), dtype=np.float64)
-    out = np.zeros((len(passages), vecs.shape[1] if vecs.ndim == 2 else DIM))
+    out = np.zeros((len(passages), DIM))
     at = 0
     for i, parts in enumerate(spans):
         out[i] = vecs[at : at + len(parts)].sum(axis=0)
