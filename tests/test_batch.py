@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from sourcecheck.batch import (
@@ -435,7 +436,8 @@ def test_a_corpus_searches_each_sentence_with_its_documents_title(tmp_path: Path
     """In a corpus the title says which document a sentence is about: two abstracts with
     the same sentence about "the bridge", each titled with its bridge's name. Search
     finds the sentence of the bridge the query names, and shows its own words (the
-    title is context for search, never part of the evidence)."""
+    title is context for BM25, never part of the evidence). The vectors are the
+    passages' own, so the verifier's dense feature finds them embedded already."""
     from sourcecheck.retrieve import build_index, search
 
     path = tmp_path / "corpus.jsonl"
@@ -464,3 +466,7 @@ def test_a_corpus_searches_each_sentence_with_its_documents_title(tmp_path: Path
         if plain.passages[c.index].text == "The bridge closed in March 2024."
     }
     assert scores["a"] == pytest.approx(scores["b"], abs=1e-6)
+    by_place = {(p.doc_id, p.start, p.end): i for i, p in enumerate(plain.passages)}
+    for i, p in enumerate(corpus.index.passages):
+        j = by_place[(p.doc_id, p.start, p.end)]
+        np.testing.assert_allclose(corpus.index.vectors[i], plain.vectors[j], atol=1e-6)

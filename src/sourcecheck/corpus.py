@@ -43,7 +43,7 @@ from sourcecheck.retrieve import SourceIndex, build_index
 log = logging.getLogger("sourcecheck")
 
 #: Bumped whenever passages or the stored layout change: an older index is rebuilt.
-INDEX_FORMAT = 3  # 3: passages searched with their document's title
+INDEX_FORMAT = 4  # 3: passages searched with their document's title; 4: by BM25 only
 Progress = Callable[[str, int, int], None]
 
 
