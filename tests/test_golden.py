@@ -16,22 +16,22 @@ GOLDEN = [
     # claim, passage, claim language, passage language, support, contradiction
     ("The bridge was built in 1964.",
      "The bridge was built in 1964 and has been repaired several times since.", "en", "en",
-     0.7270, 0.4898),
+     0.7132, 0.5097),
     ("The bridge was built in 1964.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "en", "sv",
-     0.1163, 0.5567),
+     0.1034, 0.5778),
     ("Bron byggdes 1964.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "sv", "sv",
-     0.8975, 0.1952),
+     0.8924, 0.2051),
     ("The bridge was built in 1990.",
      "Bron byggdes 1964 och har reparerats flera gånger sedan dess.", "en", "sv",
-     0.0294, 0.2509),
+     0.0300, 0.2613),
     ("The road has been closed to all traffic.",
      "Vägen har inte stängts för trafik.", "en", "sv",
-     0.2057, 0.2528),
+     0.2108, 0.2533),
     ("The council plans a new tunnel.",
      "The library opens at eight in the evening.", "en", "en",
-     0.0192, 0.1009),
+     0.0192, 0.1008),
 ]  # fmt: skip
 
 
@@ -44,23 +44,28 @@ GOLDEN = [
 # pinned (2026-11-25) and is 0.2057 on the machines of 2026-12-05 (here and in CI; GOLDEN
 # holds the 2026-12-05 values, the others moved by less than 0.002). So the head is pinned
 # exactly on fixed features, the embedder's columns within EMBED_TOLERANCE,
-# and the end-to-end scores within SCORE_TOLERANCE.
+# and the end-to-end scores within SCORE_TOLERANCE. Re-pinned on 2026-12-08 for the int8
+# embedder (sourcecheck.e5's default graph, vectors at cosine 0.998+ from float32's): the
+# relevance columns moved by up to 0.029 (a cosine's small move is scaled up by the
+# relevance map), the scores by up to 0.021; float32 gave (0.8657, 0.4378), (0.8273,
+# 0.1823), (0.9267, 0.8450), (0.7863, 0), (0.8512, 0.3416), (0.7171, 0) for the dense and
+# relevance columns and supports 0.7270, 0.1163, 0.8975, 0.0294, 0.2057, 0.0192.
 BASELINE_FEATURES = [
-    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.8657, 0.4378, 1.3863, 0),
-    (0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.8273, 0.1823, 1.3863, 0.1823),
-    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.9267, 0.8450, 1.3863, 0),
-    (0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0.7863, 0, 1.3863, 0),
-    (0, 0, 0, 0, 0, 0, 0, 0, 1, 0.3416, 0, 0.8512, 0.3416, 1.6094, 0.3416),
-    (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7171, 0, 1.6094, 0),
+    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.8621, 0.4143, 1.3863, 0),
+    (0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0.8229, 0.1530, 1.3863, 0.1530),
+    (1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0.9240, 0.8267, 1.3863, 0),
+    (0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0.7889, 0, 1.3863, 0),
+    (0, 0, 0, 0, 0, 0, 0, 0, 1, 0.3482, 0, 0.8522, 0.3482, 1.6094, 0.3482),
+    (1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.7170, 0, 1.6094, 0),
 ]  # fmt: skip
 # The shipped heads on exactly those features (support, contradiction).
 BASELINE_HEADS = [
-    (0.7271, 0.4900),
-    (0.1163, 0.5564),
-    (0.8974, 0.1950),
-    (0.0294, 0.2507),
-    (0.2056, 0.2527),
-    (0.0192, 0.1010),
+    (0.7132, 0.5094),
+    (0.1033, 0.5775),
+    (0.8924, 0.2051),
+    (0.0300, 0.2615),
+    (0.2108, 0.2531),
+    (0.0192, 0.1008),
 ]
 EMBEDDER_COLUMNS = ("negation_flip", "number_flip", "dense_cosine", "relevance", "cross_relevance")
 EMBED_TOLERANCE = 0.01
@@ -107,12 +112,15 @@ def test_baseline_golden_scores() -> None:
 # closed" as a contradiction (0.47 -> 0.76); v3 moves little on these (the translation
 # 0.87 -> 0.91), and the wrong year keeps support 0.22 (the judge's number features, not
 # the verifier alone, decide that case).
+# Re-pinned for the int8 embedder (2026-12-08; the stacked support reads the dense
+# cosine): float32 gave supports 0.9060, 0.9089, 0.8143, 0.2201, 0.2687, 0.0554 and the
+# long passage 0.4304; contradiction does not read the embedder.
 VERIFIER_GOLDEN = [
-    (0.9060, 0.0755),
-    (0.9089, 0.0844),
-    (0.8143, 0.1256),
-    (0.2201, 0.3966),
-    (0.2687, 0.7534),
+    (0.9053, 0.0755),
+    (0.9087, 0.0844),
+    (0.8132, 0.1256),
+    (0.2203, 0.3966),
+    (0.2705, 0.7534),
     (0.0554, 0.4436),
 ]
 
@@ -131,7 +139,7 @@ LONG_PASSAGE = (
     )
     + " Bron över älven byggdes 1964 och renoverades senast 2019."
 )
-LONG_GOLDEN = (0.4304, 0.8123)
+LONG_GOLDEN = (0.4384, 0.8123)
 
 
 def test_verifier_golden_scores() -> None:
