@@ -71,8 +71,9 @@ PREFIXES = ("passage: ", "query: ")
 # batch, and Ray's scores the single process's, but cost 35-40% more embedding time (440
 # news sentences: 5.2-6.2 s against 7.4-8.5 s, interleaved runs), so they are not used.
 # The int8 graph's rows are independent too (each token scaled by itself): 32 rows a call
-# spread its extra per-node work (440 report sentences, interleaved: 2.9-3.4 s at 32,
-# 3.7-3.9 s at 8; float32 4.6-5.5 s either way).
+# spread its extra per-node work (440 report sentences, interleaved, measured on the
+# graph's first form, which had one node more per product: 2.9-3.4 s at 32, 3.7-3.9 s at
+# 8; float32 4.6-5.5 s either way).
 BATCH = 32
 BATCH_TOKENS = 4096  # and at most this many tokens, padding included (bounds the memory)
 #: How the int8 graph computes (``encoder.json`` → ``int8`` → ``scheme``).
