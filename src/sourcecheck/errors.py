@@ -22,3 +22,11 @@ class ConfigError(SourcecheckError):
 
 class ModelError(SourcecheckError):
     """A model could not be loaded or run."""
+
+
+def one_line(problem: BaseException | str, limit: int = 200) -> str:
+    """``problem`` (an exception's message or a text) as one line of at most ``limit``
+    characters, for an error message a user reads: whitespace runs become one space and a
+    longer text is cut with "..."."""
+    text = " ".join(str(problem).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -26,6 +26,8 @@ VERDICTS: tuple[VerdictLabel, ...] = (
     "contradicted",
     "not_found",
 )
+#: The citation checks that mean the cited place does not hold the claim's support.
+CITATION_PROBLEMS: tuple[CitationCheck, ...] = ("wrong_location", "unresolved")
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from sourcecheck.model import VERDICTS, Report
+from sourcecheck.model import CITATION_PROBLEMS, VERDICTS, Report
 
-CITATION_PROBLEMS = ("wrong_location", "unresolved")
 FAIL_ON_CHOICES = (*VERDICTS, *CITATION_PROBLEMS, "quote_absent", "number_differs")
 
 

@@ -22,11 +22,18 @@ from typing import Protocol, TypeVar
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from sourcecheck.model import VERDICTS, Comment, Evidence, Report, SourceInfo, Verdict
+from sourcecheck.model import (
+    CITATION_PROBLEMS,
+    VERDICTS,
+    Comment,
+    Evidence,
+    Report,
+    SourceInfo,
+    Verdict,
+)
 from sourcecheck.report.jsonreport import citation_counts, jsonable, verdict_counts
 from sourcecheck.report.markdown import (
     CITATION_ICONS,
-    CITATION_PROBLEMS,
     STATUS_OK,
     VERDICT_ICONS,
     citation_check_text,

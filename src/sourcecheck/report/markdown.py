@@ -59,7 +59,6 @@ CITATION_ICONS: dict[str, str] = {
     "unresolved": "⚠",
     "none": "–",
 }
-CITATION_PROBLEMS = frozenset({"wrong_location", "unresolved"})
 
 
 def verdict_words(label: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sourcecheck.embed import _MAX_CHARS as EMBED_MAX_CHARS
+from sourcecheck.embed import MAX_CHARS as EMBED_MAX_CHARS
 from sourcecheck.errors import ModelError
 from sourcecheck.score.base import Pair, PairScore, Scorer
 from sourcecheck.score.features import (

@@ -60,6 +60,7 @@ across languages (for training the model on that regime).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -67,6 +68,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
@@ -75,6 +77,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sourcecheck.embed import DIM, default_embedder
+from sourcecheck.errors import ModelError
 from sourcecheck.lang import detect_language
 from sourcecheck.model import NumberMention
 from sourcecheck.score.base import Pair
@@ -382,6 +385,25 @@ class CrossLanguageMap:
             background_same=float(s[off].mean()),
             matched_same=float(np.diag(s).mean()),
         )
+
+
+#: Where the shipped cross-language map lives: the pair features' data file, which the
+#: baseline's heads were fitted on too.
+FEATURES_DATA = "baseline.json"
+
+
+@lru_cache(maxsize=1)
+def shipped_cross_map() -> CrossLanguageMap | None:
+    """The cross-language map the shipped pair features use (``cross_language_dense`` in
+    ``data/baseline.json``): the baseline scorer reads it with its heads, and the shipped
+    verifier's stacked head was fitted on features computed through it."""
+    where = resources.files("sourcecheck") / "data" / FEATURES_DATA
+    try:
+        raw = json.loads(where.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{where}: cannot read the pair features' data: {exc}") from exc
+    spec = raw.get("cross_language_dense")
+    return CrossLanguageMap(**spec) if spec is not None else None
 
 
 def passage_vectors(passages: Sequence[tuple[str, str | None]], embedder: TextEmbedder) -> Vectors:

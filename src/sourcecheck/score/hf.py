@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from sourcecheck.errors import ConfigError, ModelError
+from sourcecheck.errors import ConfigError, ModelError, one_line
 from sourcecheck.score.base import Pair, PairScore, Scorer
+from sourcecheck.score.labels import label_map_from_config
 from sourcecheck.score.windows import aggregate_windows, plan_windows
 
 if TYPE_CHECKING:
@@ -34,107 +33,9 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "the hf: models need transformers and torch: pip install 'sourcecheck[hf]'"
 
-Role = Literal["support", "contradiction", "other"]
-
-# Label *names* (normalised: lower case, runs of non-alphanumerics -> "_"), not indices:
-# the index of each comes from the model's config.
-_SUPPORT_NAMES = frozenset(
-    {
-        "entailment",
-        "entailed",
-        "entails",
-        "supported",
-        "support",
-        "supports",
-        "consistent",
-        "factual",
-        "true",
-        "yes",
-    }
-)
-_CONTRADICTION_NAMES = frozenset(
-    {
-        "contradiction",
-        "contradicted",
-        "contradicts",
-        "contradictory",
-        "refuted",
-        "refutes",
-        "refute",
-        "inconsistent",
-        "false",
-    }
-)
-_GENERIC_LABEL = re.compile(r"label_?\d+")
 _TRUTHY = {"1", "true", "yes", "on"}
 # A tokenizer without a configured limit reports a huge sentinel (VERY_LARGE_INTEGER).
 _NO_LIMIT = 10**9
-
-
-@dataclass(frozen=True)
-class LabelMap:
-    """What each output of the classifier means. ``roles[i]`` is the role of logit ``i``;
-    a single role means one logit read through a sigmoid. ``assumption`` says in words what
-    was assumed rather than read from the config (None when nothing was)."""
-
-    names: tuple[str, ...]
-    roles: tuple[Role, ...]
-    assumption: str | None = None
-
-    @property
-    def has_contradiction(self) -> bool:
-        return "contradiction" in self.roles
-
-    def describe(self) -> dict[str, str]:
-        return {name: role for name, role in zip(self.names, self.roles, strict=True)}
-
-
-def _normalise(label: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", label.strip().lower()).strip("_")
-
-
-def label_map_from_config(id2label: Mapping[Any, str], num_labels: int, model: str) -> LabelMap:
-    """Read the meaning of each output from ``config.id2label``.
-
-    Named labels are matched case-insensitively (entailment/supported/... -> support,
-    contradiction/refuted/... -> contradiction, anything else -> other). Two generic labels
-    (``LABEL_0``/``LABEL_1``) follow the MiniCheck/HHEM convention, index 1 = supported, and the
-    assumption is recorded. Three or more generic labels cannot be read: ConfigError.
-    """
-    names = tuple(
-        str(id2label.get(i, id2label.get(str(i), f"LABEL_{i}"))) for i in range(num_labels)
-    )
-    if num_labels == 1:
-        return LabelMap(names, ("support",), None)
-    normalised = [_normalise(n) for n in names]
-    if all(_GENERIC_LABEL.fullmatch(n) for n in normalised):
-        if num_labels == 2:
-            return LabelMap(
-                names,
-                ("other", "support"),
-                "config names no labels; assumed index 1 = supported "
-                "(the MiniCheck/HHEM binary convention)",
-            )
-        raise ConfigError(
-            f"model {model!r} has {num_labels} outputs named only {', '.join(names)}, so which one "
-            "means 'supported' is unknown; use a model whose config.id2label names its labels "
-            "(e.g. entailment/neutral/contradiction)"
-        )
-    roles: tuple[Role, ...] = tuple(
-        "support"
-        if n in _SUPPORT_NAMES
-        else "contradiction"
-        if n in _CONTRADICTION_NAMES
-        else "other"
-        for n in normalised
-    )
-    if "support" not in roles:
-        raise ConfigError(
-            f"model {model!r}: none of its labels ({', '.join(names)}) means 'supported' "
-            "(expected a name such as entailment, supported, consistent); "
-            "it does not look like an NLI or fact-checking model"
-        )
-    return LabelMap(names, roles, None)
 
 
 def _offline() -> bool:
@@ -148,11 +49,6 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith(("/", "./", "../", "~", ".\\", "..\\")) or (
         len(model) > 1 and model[1] == ":"  # a Windows drive
     )
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _import_backend() -> tuple[Any, Any]:
@@ -231,7 +127,7 @@ class HFScorer(Scorer):
             config = transformers.AutoConfig.from_pretrained(source, **load_kwargs)
         except (OSError, ValueError) as exc:
             if is_local or not local_files_only:
-                where = _one_line(exc)
+                where = one_line(exc)
             elif _offline():
                 where = (
                     "not in the local cache and HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE is set; "
@@ -252,7 +148,7 @@ class HFScorer(Scorer):
                 source, config=config, **load_kwargs
             )
         except (OSError, ValueError) as exc:
-            raise ModelError(f"hf model {model!r}: {_one_line(exc)}") from exc
+            raise ModelError(f"hf model {model!r}: {one_line(exc)}") from exc
 
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self._model.to(self.device)
@@ -381,7 +277,7 @@ class HFScorer(Scorer):
                 try:
                     logits = self._model(**batch).logits.float()
                 except RuntimeError as exc:
-                    raise ModelError(f"hf model {self.model_id!r}: {_one_line(exc)}") from exc
+                    raise ModelError(f"hf model {self.model_id!r}: {one_line(exc)}") from exc
                 for i, result in zip(chunk, self._probabilities(logits), strict=True):
                     out[i] = result
         return out

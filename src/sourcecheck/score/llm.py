@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sourcecheck.errors import ConfigError, ModelError
+from sourcecheck.errors import ConfigError, ModelError, one_line
 from sourcecheck.score.base import Pair, PairScore, Scorer
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
@@ -45,11 +45,6 @@ SYSTEM_PROMPT = (
 
 def user_prompt(pair: Pair) -> str:
     return f"Passage:\n<<<\n{pair.passage}\n>>>\n\nClaim:\n<<<\n{pair.claim}\n>>>"
-
-
-def _one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _normalise_label(label: str) -> str:
@@ -80,7 +75,7 @@ def parse_answer(content: str) -> tuple[str, float]:
     """
     answers = [obj for obj in _json_objects(content) if "label" in obj]
     if not answers:
-        raise ValueError(f"no JSON object with a label in the answer {_one_line(content, 80)!r}")
+        raise ValueError(f"no JSON object with a label in the answer {one_line(content, 80)!r}")
     answer = answers[-1]
     raw_label = answer["label"]
     label = _normalise_label(raw_label) if isinstance(raw_label, str) else ""
@@ -181,23 +176,23 @@ class LLMScorer(Scorer):
                 raw = response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace") if exc.fp else ""
-            raise self._fail(f"server answered HTTP {exc.code}: {_one_line(detail)}") from exc
+            raise self._fail(f"server answered HTTP {exc.code}: {one_line(detail, 160)}") from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise self._fail(f"no answer within {self.timeout:g} s") from exc
             raise self._fail(
-                f"cannot reach the server ({_one_line(str(exc.reason))}); start an "
+                f"cannot reach the server ({one_line(str(exc.reason), 160)}); start an "
                 f"OpenAI-compatible server there or set {BASE_URL_ENV}"
             ) from exc
         except TimeoutError as exc:
             raise self._fail(f"no answer within {self.timeout:g} s") from exc
         except OSError as exc:
-            raise self._fail(f"connection failed: {_one_line(str(exc))}") from exc
+            raise self._fail(f"connection failed: {one_line(str(exc), 160)}") from exc
         try:
             data = json.loads(raw)
         except ValueError as exc:
             text = raw.decode("utf-8", "replace")
-            raise self._fail(f"the response is not JSON: {_one_line(text, 80)!r}") from exc
+            raise self._fail(f"the response is not JSON: {one_line(text, 80)!r}") from exc
         if not isinstance(data, dict):
             raise self._fail("the response is not a JSON object")
         return data
@@ -206,7 +201,7 @@ class LLMScorer(Scorer):
         data = self._post(self.request_body(pair))
         choices = data.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise self._fail(f"the response has no choices: {_one_line(json.dumps(data), 80)}")
+            raise self._fail(f"the response has no choices: {one_line(json.dumps(data), 80)}")
         message = choices[0].get("message")
         content = message.get("content") if isinstance(message, dict) else None
         if not isinstance(content, str) or not content.strip():

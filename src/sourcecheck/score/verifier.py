@@ -60,9 +60,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sourcecheck.errors import ConfigError, ModelError
+from sourcecheck.errors import ConfigError, ModelError, one_line
 from sourcecheck.score.base import Pair, PairScore, Scorer
-from sourcecheck.score.hf import LabelMap, label_map_from_config
+from sourcecheck.score.labels import LabelMap, label_map_from_config, margins
 from sourcecheck.score.windows import aggregate_windows, plan_windows
 
 if TYPE_CHECKING:
@@ -294,11 +294,6 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
 def load_verifier(
     directory: str | Path | None = None, threads: int | None = None, runtime: str = "onnx"
 ) -> LoadedVerifier:
@@ -372,7 +367,7 @@ def _load(where: Path, threads: int, runtime: str = "onnx") -> LoadedVerifier:
         tokenizer = Tokenizer.from_file(str(where / "tokenizer.json"))
     except Exception as exc:  # the tokenizers library raises plain Exception on bad files
         raise ModelError(
-            f"{where / 'tokenizer.json'}: not a tokenizer file ({_one_line(exc)})"
+            f"{where / 'tokenizer.json'}: not a tokenizer file ({one_line(exc)})"
         ) from exc
     # Windows and padding are done here, not by settings saved in the file.
     tokenizer.no_truncation()
@@ -387,7 +382,7 @@ def _load(where: Path, threads: int, runtime: str = "onnx") -> LoadedVerifier:
             session = onnx_session(model_path, threads)
         except Exception as exc:  # onnxruntime's errors share no base class short of Exception
             raise ModelError(
-                f"{model_path}: cannot be loaded by onnxruntime ({_one_line(exc)})"
+                f"{model_path}: cannot be loaded by onnxruntime ({one_line(exc)})"
             ) from exc
     inputs = (
         tuple(session.input_names)
@@ -422,24 +417,6 @@ def _load(where: Path, threads: int, runtime: str = "onnx") -> LoadedVerifier:
         threads=threads,
         runtime=runtime,
     )
-
-
-def margins(logits: FloatArray, labels: LabelMap) -> tuple[FloatArray, FloatArray | None]:
-    """Support and contradiction margins of each row of ``logits``:
-    ``logsumexp(the role's logits) - logsumexp(all other logits)``."""
-
-    def margin(role: str) -> FloatArray:
-        mine = [i for i, r in enumerate(labels.roles) if r == role]
-        rest = [i for i, r in enumerate(labels.roles) if r != role]
-        return _logsumexp(logits[:, mine]) - _logsumexp(logits[:, rest])
-
-    return margin("support"), margin("contradiction") if labels.has_contradiction else None
-
-
-def _logsumexp(x: FloatArray) -> FloatArray:
-    top = np.max(x, axis=1, keepdims=True)
-    out: FloatArray = (top + np.log(np.sum(np.exp(x - top), axis=1, keepdims=True)))[:, 0]
-    return out
 
 
 # -- the scorer -----------------------------------------------------------------------------
@@ -527,10 +504,10 @@ class VerifierScorer(Scorer):
         self.contradiction_threshold = config.thresholds["contradiction"]
         self._cross_map: Any = None
         if config.stack is not None:
-            from sourcecheck.score.baseline import load_weights
+            from sourcecheck.score.features import shipped_cross_map
 
-            # The features are computed exactly as the baseline scorer computes them.
-            self._cross_map = load_weights().cross_map
+            # The stack was fitted on the shipped pair features, cross map included.
+            self._cross_map = shipped_cross_map()
 
     def describe(self) -> dict[str, object]:
         info = super().describe()
@@ -608,7 +585,7 @@ class VerifierScorer(Scorer):
                 )
             except Exception as exc:  # onnxruntime's own error types
                 raise ModelError(
-                    f"verifier model {str(loaded.directory)!r}: {_one_line(exc)}"
+                    f"verifier model {str(loaded.directory)!r}: {one_line(exc)}"
                 ) from exc
             batch = np.asarray(result, dtype=np.float64)
             if batch.shape != (len(chunk), n_labels):
