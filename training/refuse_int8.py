@@ -22,7 +22,6 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -30,14 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import train_verifier as tv  # noqa: E402
 
-
-def dequantized_model(path: Path) -> Any:
-    """The classifier whose weights the int8 ONNX file holds (fused or unfused export):
-    :func:`sourcecheck.score.torch_runtime.dequantized_bert`, which the ``verifier-bf16``
-    runtime uses too."""
-    from sourcecheck.score.torch_runtime import dequantized_bert
-
-    return dequantized_bert(path)
+from sourcecheck.score.torch_runtime import dequantized_bert  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.out_dir / "work"
     work.mkdir(parents=True, exist_ok=True)
-    model = dequantized_model(args.model_dir / "model.onnx")
+    model = dequantized_bert(args.model_dir / "model.onnx")
     tok = Tokenizer.from_file(str(args.model_dir / "tokenizer.json"))
     held = tv.read_jsonl(args.heldout)
     fused = tv.fused_onnx(model, work / "plain.onnx", work / "fused.onnx")

