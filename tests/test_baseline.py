@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from sourcecheck.errors import ModelError
-from sourcecheck.score.base import Pair, get_scorer
+from sourcecheck.score import Pair, get_scorer
 from sourcecheck.score.baseline import BaselineScorer, default_weights_path, load_weights
 from sourcecheck.score.features import (
     FEATURE_NAMES,

@@ -341,7 +341,7 @@ def test_revision_parsing(tiny: dict[str, Any]) -> None:
 
 
 def test_get_scorer_builds_it(tiny: dict[str, Any]) -> None:
-    from sourcecheck.score.base import get_scorer
+    from sourcecheck.score import get_scorer
 
     scorer = get_scorer(f"hf:{tiny['nli']}")
     assert isinstance(scorer, HFScorer)

@@ -22,7 +22,7 @@ from .conftest import EXAMPLES
 
 LAUNCHER = """
 import os, sys, time
-from sourcecheck.score.base import register
+from sourcecheck.score import register
 from sourcecheck.score.lexical import LexicalScorer
 
 class Slow(LexicalScorer):

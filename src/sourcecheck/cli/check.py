@@ -48,7 +48,8 @@ def add_parser(sub: Any) -> None:
         "-m",
         "--model",
         help="the scorer: verifier (default, the shipped model; verifier:DIR for another "
-        "model directory), baseline, lexical, hf:MODEL, llm:MODEL",
+        "model directory), baseline, lexical, hf:MODEL, llm:MODEL, or a plug-in's name "
+        "(`sourcecheck models` lists them)",
     )
     p.add_argument(
         "--fail-on",

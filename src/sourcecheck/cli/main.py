@@ -15,7 +15,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_FAIL_ON = 0, 1, 2, 3
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sourcecheck.cli import batch, check, evaluate, serve
+    from sourcecheck.cli import batch, check, evaluate, models, serve
 
     parser = argparse.ArgumentParser(
         prog="sourcecheck",
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub)
     batch.add_parser(sub)
     evaluate.add_parser(sub)
+    models.add_parser(sub)
     serve.add_parser(sub)
     return parser
 

@@ -1,12 +1,11 @@
-"""The scoring seam: one abstract batch method, backends registered by name."""
+"""The scoring seam: one abstract batch method (the registry, :mod:`.registry`, finds backends
+by name)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sourcecheck.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -57,41 +56,3 @@ class Scorer(ABC):
             "partial_threshold": self.partial_threshold,
             "contradiction_threshold": self.contradiction_threshold,
         }
-
-
-ScorerFactory = Callable[[str], Scorer]
-_REGISTRY: dict[str, ScorerFactory] = {}
-
-
-def register(prefix: str) -> Callable[[ScorerFactory], ScorerFactory]:
-    """Register a factory for model names ``prefix`` or ``prefix:ARG``."""
-
-    def wrap(factory: ScorerFactory) -> ScorerFactory:
-        _REGISTRY[prefix] = factory
-        return factory
-
-    return wrap
-
-
-def known_scorers() -> list[str]:
-    _load_builtins()
-    return sorted(_REGISTRY)
-
-
-def get_scorer(name: str) -> Scorer:
-    """Build the scorer named ``name`` (``baseline``, ``lexical``, ``hf:MODEL``, ...)."""
-    _load_builtins()
-    prefix, _, arg = name.partition(":")
-    factory = _REGISTRY.get(prefix)
-    if factory is None:
-        known = ", ".join(f"{k}:..." if k in _TAKES_ARG else k for k in sorted(_REGISTRY))
-        raise ConfigError(f"unknown model {name!r}; known: {known}")
-    return factory(arg)
-
-
-_TAKES_ARG = {"hf", "llm"}
-
-
-def _load_builtins() -> None:
-    # Imported for their @register side effect; kept lazy so heavy deps load on use.
-    from sourcecheck.score import builtin  # noqa: F401
