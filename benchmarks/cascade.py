@@ -42,7 +42,8 @@ from sourcecheck.config import resolve_options
 from sourcecheck.embed import default_embedder
 from sourcecheck.load import load_bytes
 from sourcecheck.model import Verdict
-from sourcecheck.pipeline import check_documents, judge_for, resolve_thresholds, scorer_for
+from sourcecheck.pipeline import check_documents, judge_for, resolve_thresholds
+from sourcecheck.score.registry import shared_scorer
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, decide
 
 EVERYTHING = 10**6
@@ -109,7 +110,7 @@ def run_group(
         options, origins = resolve_options(
             {"model": model, "top_k": EVERYTHING, "cited_k": EVERYTHING}
         )
-        scorer = scorer_for(model)
+        scorer = shared_scorer(model)
         judge = judge_for(scorer)
         th = resolve_thresholds(options, scorer, judge)
         traces: dict[int, ClaimEvidence] = {}
@@ -175,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         c, k = spec.rstrip("d").split("+")
         cascades.append((spec, int(c), int(k)))
     names = ["exhaustive", *(c[0] for c in cascades)]
-    scorer_for(args.model)
+    shared_scorer(args.model)
     default_embedder()
     t0 = time.perf_counter()
     outcomes: dict[str, list[Outcome]] = defaultdict(list)

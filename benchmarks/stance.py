@@ -43,7 +43,8 @@ from sourcecheck.claims import extract_claims
 from sourcecheck.embed import default_embedder
 from sourcecheck.load import load_bytes
 from sourcecheck.model import Claim, Document, Stance
-from sourcecheck.pipeline import _worthy, scorer_for
+from sourcecheck.pipeline import _worthy
+from sourcecheck.score.registry import shared_scorer
 from sourcecheck.thread import comment_languages, decide_stance, stance_features, stance_model_for
 from sourcecheck.worthiness import default_worthiness
 
@@ -118,7 +119,7 @@ def evaluate(
 ) -> tuple[list[dict[str, Any]], float]:
     """Each comment's gold and predicted stance and target. The stance is the learned
     model's where it reads this scorer (``learned``), with the rules' beside it."""
-    scorer = scorer_for(model)
+    scorer = shared_scorer(model)
     embedder = default_embedder()
     stance_model = stance_model_for(scorer) if learned else None
     rows: list[dict[str, Any]] = []
@@ -287,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         threads = [t for t in threads if (t["id"] in DEV) == (args.split == "dev")]
     rows, seconds = evaluate(threads, args.model, learned=not args.rules)
     overall = summarise(rows)
-    model = stance_model_for(scorer_for(args.model)) if not args.rules else None
+    model = stance_model_for(shared_scorer(args.model)) if not args.rules else None
     result: dict[str, Any] = {
         "split": args.split,
         "stance_by": model.model_id if model else "the rules (thread-v1)",

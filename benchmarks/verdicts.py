@@ -55,7 +55,8 @@ from sourcecheck.config import resolve_options
 from sourcecheck.embed import default_embedder
 from sourcecheck.load import load_bytes
 from sourcecheck.model import Document, Verdict
-from sourcecheck.pipeline import check_documents, scorer_for
+from sourcecheck.pipeline import check_documents
+from sourcecheck.score.registry import shared_scorer
 from sourcecheck.verdict import DECISIONS, ClaimEvidence
 
 LABELS = ("supported", "contradicted", "not_found")
@@ -340,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cases", help="write every case's outcome here (JSON lines)")
     args = ap.parse_args(argv)
     decisions = args.decisions.split(",")
-    scorer_for(args.model)
+    shared_scorer(args.model)
     default_embedder()
     t0 = time.perf_counter()
     outcomes: list[Outcome] = []

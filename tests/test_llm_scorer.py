@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sourcecheck.errors import ConfigError, ModelError
-from sourcecheck.score.base import Pair, get_scorer
+from sourcecheck.score import Pair, get_scorer
 from sourcecheck.score.llm import (
     DEFAULT_BASE_URL,
     LLMScorer,

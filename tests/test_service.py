@@ -16,14 +16,15 @@ from fastapi.testclient import TestClient
 
 from sourcecheck.config import resolve_options
 from sourcecheck.load import load_bytes
-from sourcecheck.pipeline import ScoreCache, check
+from sourcecheck.pipeline import check
 from sourcecheck.report import report_to_dict
 from sourcecheck.score import Pair, PairScore, Scorer
+from sourcecheck.scorecache import ScoreCache
 from sourcecheck.service import Settings, create_app
 from sourcecheck.service.app import progress_fraction
 from sourcecheck.service.fetch import FetchPolicy, check_url, fetch, is_public
 from sourcecheck.service.runner import CheckService, Upload, safe_name
-from sourcecheck.service.store import MIGRATIONS, Store, StoreError
+from sourcecheck.store import MIGRATIONS, Store, StoreError
 
 from .conftest import EXAMPLES
 
@@ -298,9 +299,10 @@ def test_deleting_a_running_check_stops_it(tmp_path: Path) -> None:
     options, origins = resolve_options({"model": "lexical"})
     store = Store(tmp_path / "db.sqlite")
     service = CheckService(store, options, origins, workers=1)
-    from sourcecheck import pipeline
+    from sourcecheck.score import ScorerPlugin, register
 
-    pipeline._scorers["lexical-blocking"] = Blocking()
+    blocking = Blocking()
+    register("lexical-blocking", ScorerPlugin(lambda argument: blocking))
     try:
         service.options = options.__class__(**{**options.as_dict(), "model": "lexical-blocking"})
         service.start()
@@ -315,7 +317,6 @@ def test_deleting_a_running_check_stops_it(tmp_path: Path) -> None:
         assert store.verdicts(check_id) == []
     finally:
         gate.set()
-        pipeline._scorers.pop("lexical-blocking", None)
 
 
 def test_openapi_and_health(client: TestClient) -> None:
@@ -390,9 +391,9 @@ class CountingScorer(Scorer):
 def test_score_cache_survives_the_process(tmp_path: Path) -> None:
     pairs = [Pair("claim one", "passage one"), Pair("claim two", "passage two claim two")]
     scorer = CountingScorer()
-    first = ScoreCache(store=Store(tmp_path / "s.sqlite")).score(scorer, pairs, 8)
+    first = ScoreCache(store=Store(tmp_path / "s.sqlite").scores).score(scorer, pairs, 8)
     assert scorer.seen == 2
-    again = ScoreCache(store=Store(tmp_path / "s.sqlite")).score(scorer, pairs, 8)
+    again = ScoreCache(store=Store(tmp_path / "s.sqlite").scores).score(scorer, pairs, 8)
     assert scorer.seen == 2, "the second cache read the first one's scores from disk"
     assert again == first
 

@@ -107,9 +107,9 @@ def test_the_shipped_model_is_tied_to_the_shipped_verifier() -> None:
     model = default_stance_model()
     assert model is not None
     assert stance_model_for(TableScorer()) is None  # another scorer: the rules decide
-    from sourcecheck.pipeline import scorer_for
+    from sourcecheck.score.registry import shared_scorer
 
-    assert stance_model_for(scorer_for("verifier")) is model
+    assert stance_model_for(shared_scorer("verifier")) is model
 
 
 def _write(tmp_path: Path, **changes: object) -> Path:

@@ -260,11 +260,12 @@ def test_a_month_named_otherwise_on_the_passage_about_the_claim_contradicts() ->
     text = "From December Kit will star in a revival of True West in London."
     claim = Claim("c1", text, 0, len(text), language="en")
     cand = ScoredPassage(_passage(doc, 0), "sv", "search", 0.9, 3.0, PairScore(0.6, 0.1))
-    from sourcecheck.pipeline import judge_for, resolve_thresholds, scorer_for
+    from sourcecheck.pipeline import judge_for, resolve_thresholds
+    from sourcecheck.score.registry import shared_scorer
 
-    judge_model = judge_for(scorer_for("verifier"))
+    judge_model = judge_for(shared_scorer("verifier"))
     assert judge_model is not None
-    th = resolve_thresholds(Options(), scorer_for("verifier"), judge_model)
+    th = resolve_thresholds(Options(), shared_scorer("verifier"), judge_model)
     v = decide(ClaimEvidence(claim, text, (cand,), None), th, {doc.id: doc}, _NoEmbedder(),  # type: ignore[arg-type]
                judge_model=judge_model)  # fmt: skip
     assert v.label == "contradicted"

@@ -374,12 +374,12 @@ def test_stack_with_an_unknown_feature_is_refused(tmp_path: Path) -> None:
 # -- loading, registry, errors ------------------------------------------------------------
 
 
-def test_verifier_path_through_scorer_for(models: dict[str, Path]) -> None:
-    from sourcecheck.pipeline import scorer_for
+def test_verifier_path_through_shared_scorer(models: dict[str, Path]) -> None:
+    from sourcecheck.score.registry import shared_scorer
 
-    scorer = scorer_for(f"verifier:{models['plain']}")
+    scorer = shared_scorer(f"verifier:{models['plain']}")
     assert isinstance(scorer, VerifierScorer)
-    assert scorer is scorer_for(f"verifier:{models['plain']}")
+    assert scorer is shared_scorer(f"verifier:{models['plain']}")
     (score,) = scorer.score_batch([Pair("the cat", "yes the cat")])
     assert score.support > 0.5
     assert scorer.support_threshold == 0.6

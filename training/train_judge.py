@@ -64,9 +64,9 @@ from sourcecheck.judge import CLASSES, FEATURES, features  # noqa: E402
 from sourcecheck.load import load_bytes  # noqa: E402
 from sourcecheck.model import Locator, Passage  # noqa: E402
 from sourcecheck.numbers import CALENDAR_KINDS, find_numbers  # noqa: E402
-from sourcecheck.pipeline import scorer_for  # noqa: E402
 from sourcecheck.retrieve import build_index, search  # noqa: E402
 from sourcecheck.score import Pair  # noqa: E402
+from sourcecheck.score.registry import shared_scorer  # noqa: E402
 
 SEED = 20261207
 LABEL = {"supported": 1, "contradicted": 2, "not_found": 0}
@@ -76,7 +76,7 @@ def ntrex_rows(docs: int, model: str, top_k: int) -> list[dict[str, Any]]:
     _, texts = _ntrex_lines()
     _, train = ntrex_split()
     train = train[:docs]
-    scorer = scorer_for(model)
+    scorer = shared_scorer(model)
     embedder = default_embedder()
     rows: list[dict[str, Any]] = []
     held = {d for d, _ in random.Random(SEED).sample(train, len(train) // 5)}
@@ -147,7 +147,7 @@ def fm2_sample(limit: int) -> list[dict[str, Any]]:
 
 def fm2_rows(limit: int, model: str) -> list[dict[str, Any]]:
     items = fm2_sample(limit)
-    scorer = scorer_for(model)
+    scorer = shared_scorer(model)
     embedder = default_embedder()
     pending: list[tuple[dict[str, Any], str]] = []
     for k, item in enumerate(items):
@@ -299,7 +299,7 @@ def main() -> int:
     out = {
         "model_id": judge_id(data_hash),
         # The judge reads this scorer's outputs; another scorer's are not on its scale.
-        "scorer_model_id": scorer_for(args.model).model_id,
+        "scorer_model_id": shared_scorer(args.model).model_id,
         "features": list(FEATURES),
         "classes": list(CLASSES),
         "weights": final.coef_.round(6).tolist(),

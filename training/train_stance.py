@@ -38,7 +38,7 @@ from stance import CASES, DEV, LABELS, _f1, article_claims, read_threads, thread
 from sourcecheck.embed import EMBEDDER_ID, MODEL_ID, default_embedder  # noqa: E402
 from sourcecheck.load import load_bytes  # noqa: E402
 from sourcecheck.model import Claim, Document  # noqa: E402
-from sourcecheck.pipeline import scorer_for  # noqa: E402
+from sourcecheck.score.registry import shared_scorer  # noqa: E402
 from sourcecheck.stance import CLASSES, READINGS, LinkModel, StanceModel  # noqa: E402
 from sourcecheck.thread import (  # noqa: E402
     CUE_LABELS,
@@ -172,7 +172,7 @@ def thread_rows(
     """Each comment's readings, text, language and gold stance."""
     gold = {c["id"]: c for c in thread["comments"]}
     features = stance_features(
-        claims, doc.comments, scorer_for(model), default_embedder(), linker=linker
+        claims, doc.comments, shared_scorer(model), default_embedder(), linker=linker
     )
     langs = comment_languages(doc.comments)
     rows = []
@@ -292,7 +292,7 @@ def main() -> int:
             print(json.dumps(grid[-1]), file=sys.stderr)
     best = max(grid, key=lambda g: (g["macro_f1"], -g["c"]))
     model = fit(scalars, vectors, y, best["c"], best["balanced"])
-    scorer = scorer_for(args.model)
+    scorer = shared_scorer(args.model)
     counts: dict[str, dict[str, int]] = {}
     for r in rows:
         by = counts.setdefault(r["language"], {})

@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from verdict_suites import NTREX_LANGS, _ntrex_lines, ntrex_split  # noqa: E402
 
 from sourcecheck.embed import MODEL_ID as EMBED_MODEL_ID  # noqa: E402
-from sourcecheck.embed import Embedder, default_store  # noqa: E402
+from sourcecheck.embed import Embedder, default_vector_store  # noqa: E402
 from sourcecheck.worthiness import EXTRA_FEATURES, feature_matrix  # noqa: E402
 
 SEED = 20261207
@@ -223,7 +223,7 @@ def main() -> int:
         file=sys.stderr,
     )
 
-    embedder = Embedder(store=default_store())
+    embedder = Embedder(store=default_vector_store())
     t = time.perf_counter()
     texts = [t_ for t_, _, _ in rows]
     vectors = np.zeros((len(texts), 384), dtype=np.float64)

@@ -262,17 +262,19 @@ class Checker:
         corpus_key: str | None = None,
         cache: bool = True,
     ) -> None:
-        from sourcecheck.embed import Embedder, default_store
-        from sourcecheck.pipeline import ScoreCache, scorer_for
-        from sourcecheck.scorecache import default_score_store
+        from sourcecheck.embed import Embedder
+        from sourcecheck.score.registry import shared_scorer
+        from sourcecheck.scorecache import ScoreCache
+        from sourcecheck.store import default_store
 
         self.options = options
         self.origins = dict(origins or {})
         self.corpus = corpus
         self.corpus_key = corpus_key
-        self.scorer = scorer_for(options.model)
-        self.embedder = Embedder(store=default_store() if cache else None)
-        self.cache = ScoreCache(store=default_score_store() if cache else None)
+        self.scorer = shared_scorer(options.model)
+        store = default_store() if cache else None
+        self.embedder = Embedder(store=store.embeddings if store else None)
+        self.cache = ScoreCache(store=store.scores if store else None)
 
     def __call__(self, item: BatchItem, key: str | None = None) -> ItemOutcome:
         from sourcecheck.pipeline import _free_id, _unique_ids, check_documents

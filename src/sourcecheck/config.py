@@ -92,8 +92,8 @@ def default_config_path() -> Path:
 
 
 def cache_dir() -> Path | None:
-    """Where everything cached across runs lives (``embeddings.sqlite``,
-    ``scores.sqlite``, ``corpora/``): ``$SOURCECHECK_CACHE_DIR`` (default
+    """Where everything cached across runs lives (``store.sqlite``: scores and
+    embeddings, :mod:`sourcecheck.store`; ``corpora/``): ``$SOURCECHECK_CACHE_DIR`` (default
     ``$XDG_CACHE_HOME/sourcecheck`` or ``~/.cache/sourcecheck``); None when
     ``SOURCECHECK_CACHE_DIR`` is ``none``, ``off`` or empty."""
     where = os.environ.get("SOURCECHECK_CACHE_DIR")

@@ -3,24 +3,21 @@ onnxruntime through :mod:`sourcecheck.e5`), cached by content hash: in memory fo
 process, and on disk (SQLite) across runs, so checking a second article against the same
 report does not embed the report again.
 
-The disk cache lives in ``$SOURCECHECK_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/sourcecheck``
-or ``~/.cache/sourcecheck``); ``SOURCECHECK_CACHE_DIR=none`` turns it off."""
+The disk cache is the store's ``embeddings`` table (:mod:`sourcecheck.store`): in the
+cache directory, ``$SOURCECHECK_CACHE_DIR`` (default: ``$XDG_CACHE_HOME/sourcecheck`` or
+``~/.cache/sourcecheck``; ``SOURCECHECK_CACHE_DIR=none`` turns it off), or the service's
+database."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-
-from sourcecheck.config import cache_dir
 
 # The model (its weights: what a model trained on these vectors was trained on) and what
 # runs it. Vectors are cached under both: the engines agree to cosine 0.998-0.9999, not
@@ -32,59 +29,31 @@ DIM = 384
 MAX_CHARS = 2000  # e5-small reads 512 tokens; longer text is cut, never silently elsewhere
 
 Vectors = npt.NDArray[np.float32]
-log = logging.getLogger("sourcecheck")
 
 
-class EmbeddingStore:
-    """Vectors on disk by content key (SQLite, WAL: several processes may share it)."""
+class VectorStore(Protocol):
+    """Vectors on disk by content key: the ``embeddings`` table of
+    :class:`sourcecheck.store.Store` (``store.embeddings``)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB)")
-        self._lock = threading.Lock()
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float32]]: ...
 
-    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float32]]:
-        found: dict[bytes, npt.NDArray[np.float32]] = {}
-        with self._lock:
-            for at in range(0, len(keys), 500):
-                chunk = list(keys[at : at + 500])
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk
-                ).fetchall()
-                for key, blob in rows:
-                    found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
-        return found
-
-    def put_many(self, items: Iterable[tuple[bytes, npt.NDArray[np.float32]]]) -> None:
-        rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items]
-        with self._lock:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
-            self._db.execute("COMMIT")
+    def put_many(self, items: Iterable[tuple[bytes, npt.NDArray[np.float32]]]) -> None: ...
 
 
-def default_store() -> EmbeddingStore | None:
-    """The disk cache the environment asks for, or None (turned off, or not writable:
-    then a warning says so, and everything still works, only slower)."""
-    base = cache_dir()
-    if base is None:
-        return None
-    try:
-        return EmbeddingStore(base / "embeddings.sqlite")
-    except (OSError, sqlite3.Error) as exc:
-        log.warning("sourcecheck: embedding cache at %s unusable (%s); not caching", base, exc)
-        return None
+def default_vector_store() -> VectorStore | None:
+    """The embeddings table of the cache directory's store, or None (turned off, or not
+    usable: :func:`sourcecheck.store.default_store` warns)."""
+    from sourcecheck.store import default_store
+
+    store = default_store()
+    return None if store is None else store.embeddings
 
 
 class Embedder:
     """Embeds queries and passages; L2-normalised float32 rows, cached by text hash in
     memory and, with a ``store``, on disk."""
 
-    def __init__(self, cache_size: int = 200_000, store: EmbeddingStore | None = None) -> None:
+    def __init__(self, cache_size: int = 200_000, store: VectorStore | None = None) -> None:
         self._cache: OrderedDict[bytes, npt.NDArray[np.float32]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -152,5 +121,5 @@ def default_embedder() -> Embedder:
     """The process-wide embedder."""
     global _default
     if _default is None:
-        _default = Embedder(store=default_store())
+        _default = Embedder(store=default_vector_store())
     return _default

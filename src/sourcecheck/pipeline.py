@@ -6,15 +6,11 @@ load → claims → index sources → retrieve (cited place first, then search) 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Protocol
 
 import numpy as np
 
@@ -50,8 +46,9 @@ from sourcecheck.retrieve import (
     resolve_citations,
     search,
 )
-from sourcecheck.score import Pair, PairScore, Scorer, get_scorer
-from sourcecheck.scorecache import ScoreKey
+from sourcecheck.score import Pair, PairScore, Scorer
+from sourcecheck.score.registry import shared_scorer
+from sourcecheck.scorecache import ScoreCache
 from sourcecheck.segment import split_sentences
 from sourcecheck.thread import THREAD_RULES, analyse_thread, stance_model_for
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
@@ -68,77 +65,7 @@ VerdictSink = Callable[[int, Verdict], None]
 Trace = Callable[[ClaimEvidence, Verdict], None]
 
 
-class ScoreStore(Protocol):
-    """A persistent layer under :class:`ScoreCache` (the service keeps one in SQLite)."""
-
-    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]: ...
-
-    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None: ...
-
-
-class ScoreCache:
-    """Scores by (model, claim hash, passage hash): a passage is never scored twice for
-    the same claim text by the same model, across checks in one process — and, with a
-    ``store``, across processes and restarts (each batch is written as soon as scored)."""
-
-    def __init__(self, size: int = 500_000, store: ScoreStore | None = None) -> None:
-        self._data: OrderedDict[ScoreKey, PairScore] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-        self.store = store
-
-    @staticmethod
-    def key(model: str, pair: Pair) -> ScoreKey:
-        def h(text: str) -> bytes:
-            return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-        return (model, h(pair.claim), h(pair.passage))
-
-    def score(self, scorer: Scorer, pairs: Sequence[Pair], batch_size: int) -> list[PairScore]:
-        model = f"{scorer.name}|{scorer.model_id}"
-        keys = [self.key(model, p) for p in pairs]
-        out: list[PairScore | None] = []
-        with self._lock:
-            for k in keys:
-                hit = self._data.get(k)
-                out.append(hit)
-        todo = [i for i, s in enumerate(out) if s is None]
-        if todo and self.store is not None:
-            stored = self.store.get_many([keys[i] for i in todo])
-            with self._lock:
-                for i in todo:
-                    hit = stored.get(keys[i])
-                    if hit is not None:
-                        out[i] = hit
-                        self._data[keys[i]] = hit
-            todo = [i for i in todo if out[i] is None]
-        for b in range(0, len(todo), batch_size):
-            idx = todo[b : b + batch_size]
-            scores = scorer.score_batch([pairs[i] for i in idx])
-            if len(scores) != len(idx):
-                raise RuntimeError(f"scorer {scorer.name} returned {len(scores)} for {len(idx)}")
-            with self._lock:
-                for i, s in zip(idx, scores, strict=True):
-                    out[i] = s
-                    self._data[keys[i]] = s
-                while len(self._data) > self._size:
-                    self._data.popitem(last=False)
-            if self.store is not None:
-                self.store.put_many((keys[i], s) for i, s in zip(idx, scores, strict=True))
-        return [s for s in out if s is not None]
-
-
 _cache = ScoreCache()
-_scorers: dict[str, Scorer] = {}
-_scorers_lock = threading.Lock()
-
-
-def scorer_for(name: str) -> Scorer:
-    """The scorer named ``name``, loaded once per process."""
-    with _scorers_lock:
-        if name not in _scorers:
-            _scorers[name] = get_scorer(name)
-        return _scorers[name]
 
 
 def _load_all(
@@ -234,7 +161,7 @@ def check_documents(
         options, option_origins = resolve_options()
     timings = dict(timings or {})
     embedder = embedder or default_embedder()
-    scorer = scorer or scorer_for(options.model)
+    scorer = scorer or shared_scorer(options.model)
     judge_model = judge_for(scorer) if options.decision == "v2" else None
     th = resolve_thresholds(options, scorer, judge_model)
 

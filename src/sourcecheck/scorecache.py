@@ -1,88 +1,76 @@
-"""The score store under :class:`~sourcecheck.pipeline.ScoreCache`: verifier scores by
-model, claim hash and passage hash, in ``scores.sqlite`` in the cache directory
-(:func:`sourcecheck.config.cache_dir`, beside ``embeddings.sqlite`` and ``corpora/``).
-The service keeps the same ``scores`` table in its own database and reads and writes it
-with :func:`select_scores` and :func:`insert_scores`."""
+"""Scores by (model, claim hash, passage hash): a passage is never scored twice for the
+same claim text by the same model: in memory for the process and, with a store (the
+``scores`` table of :mod:`sourcecheck.store`), across processes and restarts."""
 
 from __future__ import annotations
 
-import logging
-import sqlite3
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from typing import Protocol
 
-from sourcecheck.config import cache_dir
-from sourcecheck.score import PairScore
+from sourcecheck.score.base import Pair, PairScore, Scorer
+from sourcecheck.store import ScoreKey
 
-log = logging.getLogger("sourcecheck")
-#: (model, claim hash, passage hash).
-ScoreKey = tuple[str, bytes, bytes]
+__all__ = ["ScoreCache", "ScoreKey", "ScoreStore"]
 
 
-#: The ``scores`` table, as both stores create it.
-SCORES_TABLE = (
-    "CREATE TABLE IF NOT EXISTS scores (model TEXT, claim_hash BLOB, passage_hash BLOB,"
-    " support REAL, contradiction REAL, truncated INTEGER,"
-    " PRIMARY KEY (model, claim_hash, passage_hash))"
-)
+class ScoreStore(Protocol):
+    """A persistent layer under :class:`ScoreCache` (the service keeps one in SQLite)."""
+
+    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]: ...
+
+    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None: ...
 
 
-def select_scores(db: sqlite3.Connection, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
-    out: dict[ScoreKey, PairScore] = {}
-    for key in keys:
-        row = db.execute(
-            "SELECT support, contradiction, truncated FROM scores "
-            "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
-            key,
-        ).fetchone()
-        if row is not None:
-            out[key] = PairScore(row[0], row[1], bool(row[2]))
-    return out
+class ScoreCache:
+    """Scores by (model, claim hash, passage hash): a passage is never scored twice for
+    the same claim text by the same model, across checks in one process — and, with a
+    ``store``, across processes and restarts (each batch is written as soon as scored)."""
 
-
-def insert_scores(db: sqlite3.Connection, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
-    """Within the caller's transaction."""
-    rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
-    db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-
-class ScoreStore:
-    """Verifier scores on disk (SQLite, WAL: several processes may share the file); the
-    :class:`~sourcecheck.pipeline.ScoreStore` protocol."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute(SCORES_TABLE)
+    def __init__(self, size: int = 500_000, store: ScoreStore | None = None) -> None:
+        self._data: OrderedDict[ScoreKey, PairScore] = OrderedDict()
+        self._size = size
         self._lock = threading.Lock()
+        self.store = store
 
-    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
+    @staticmethod
+    def key(model: str, pair: Pair) -> ScoreKey:
+        def h(text: str) -> bytes:
+            return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+        return (model, h(pair.claim), h(pair.passage))
+
+    def score(self, scorer: Scorer, pairs: Sequence[Pair], batch_size: int) -> list[PairScore]:
+        model = f"{scorer.name}|{scorer.model_id}"
+        keys = [self.key(model, p) for p in pairs]
+        out: list[PairScore | None] = []
         with self._lock:
-            return select_scores(self._db, keys)
-
-    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN")
-            insert_scores(self._db, items)
-            self._db.execute("COMMIT")
-
-    def count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
-
-
-def default_score_store() -> ScoreStore | None:
-    """The score store in the cache directory, or None (turned off, or not writable: a
-    warning says so, and everything still works, only slower)."""
-    base = cache_dir()
-    if base is None:
-        return None
-    try:
-        return ScoreStore(base / "scores.sqlite")
-    except (OSError, sqlite3.Error) as exc:
-        log.warning("sourcecheck: score cache at %s unusable (%s); not caching", base, exc)
-        return None
+            for k in keys:
+                hit = self._data.get(k)
+                out.append(hit)
+        todo = [i for i, s in enumerate(out) if s is None]
+        if todo and self.store is not None:
+            stored = self.store.get_many([keys[i] for i in todo])
+            with self._lock:
+                for i in todo:
+                    hit = stored.get(keys[i])
+                    if hit is not None:
+                        out[i] = hit
+                        self._data[keys[i]] = hit
+            todo = [i for i in todo if out[i] is None]
+        for b in range(0, len(todo), batch_size):
+            idx = todo[b : b + batch_size]
+            scores = scorer.score_batch([pairs[i] for i in idx])
+            if len(scores) != len(idx):
+                raise RuntimeError(f"scorer {scorer.name} returned {len(scores)} for {len(idx)}")
+            with self._lock:
+                for i, s in zip(idx, scores, strict=True):
+                    out[i] = s
+                    self._data[keys[i]] = s
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+            if self.store is not None:
+                self.store.put_many((keys[i], s) for i, s in zip(idx, scores, strict=True))
+        return [s for s in out if s is not None]

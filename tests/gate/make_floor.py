@@ -21,7 +21,7 @@ from typing import Any
 
 from sourcecheck.evaluate import datasets as ds
 from sourcecheck.evaluate.metrics import balanced_accuracy, document_scores
-from sourcecheck.pipeline import scorer_for
+from sourcecheck.score.registry import shared_scorer
 
 HERE = Path(__file__).resolve().parent
 FLOORS = HERE / "floors.json"
@@ -52,7 +52,7 @@ def subset(examples: list[ds.Example], size: int, max_passages: int) -> list[ds.
 
 
 def measure(examples: list[ds.Example], model: str) -> float:
-    scorer = scorer_for(model)
+    scorer = shared_scorer(model)
     scores = document_scores(
         scorer,
         [(e.claim, e.passages) for e in examples],
@@ -80,7 +80,7 @@ def main(models: list[str]) -> None:
     floors: dict[str, Any] = dict(old.get("floors", {})) if same_sets else {}
     scorers: dict[str, Any] = dict(old.get("scorers", {})) if same_sets else {}
     for model in models if same_sets else list(MODELS):
-        scorer = scorer_for(model)
+        scorer = shared_scorer(model)
         scorers[model] = {"name": scorer.name, "model_id": scorer.model_id}
         floors[model] = {}
         for name, examples in chosen.items():

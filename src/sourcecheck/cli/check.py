@@ -177,16 +177,17 @@ def summary_text(report: Report) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from sourcecheck.config import resolve_options
-    from sourcecheck.embed import Embedder, default_store
+    from sourcecheck.embed import Embedder
     from sourcecheck.load import load_bytes
-    from sourcecheck.pipeline import ScoreCache, check
+    from sourcecheck.pipeline import check
     from sourcecheck.report import (
         report_to_claimreview_json,
         report_to_html,
         report_to_json,
         report_to_markdown,
     )
-    from sourcecheck.scorecache import default_score_store
+    from sourcecheck.scorecache import ScoreCache
+    from sourcecheck.store import default_store
 
     conditions = _parse_fail_on(args.fail_on)
     options, origins = resolve_options(check_options(args))
@@ -200,15 +201,15 @@ def run(args: argparse.Namespace) -> int:
     progress = None if args.quiet else _Progress(sys.stderr)
     # Scores and vectors persist across runs in the cache directory (checking a second
     # article against the same report reads neither again), unless --no-cache.
-    store = None if args.no_cache else default_score_store()
+    store = None if args.no_cache else default_store()
     report = check(
         article,
         args.sources,
         options=options,
         option_origins=origins,
         progress=progress,
-        score_cache=ScoreCache(store=store),
-        embedder=Embedder(store=None if args.no_cache else default_store()),
+        score_cache=ScoreCache(store=store.scores if store else None),
+        embedder=Embedder(store=store.embeddings if store else None),
     )
 
     wrote_stdout = False

@@ -49,13 +49,13 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from sourcecheck.config import resolve_options
     from sourcecheck.evaluate.userdata import evaluate, markdown_table, read_items
-    from sourcecheck.pipeline import scorer_for
+    from sourcecheck.score.registry import shared_scorer
 
     data = read_items(args.data)
     dev = read_items(args.dev) if args.dev else None
     results = []
     for name in args.models or [resolve_options()[0].model]:
-        scorer = scorer_for(name)
+        scorer = shared_scorer(name)
         print(f"sourcecheck: evaluating {name} on {len(data)} claims", file=sys.stderr)
         results.append(
             evaluate(

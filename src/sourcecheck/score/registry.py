@@ -202,3 +202,16 @@ def get_scorer(name: str) -> Scorer:
             "not a sourcecheck.score.Scorer"
         )
     return scorer
+
+
+_shared: dict[str, Scorer] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_scorer(name: str) -> Scorer:
+    """The scorer ``name`` names, built once per process and shared (a model loads once
+    however many checks run)."""
+    with _shared_lock:
+        if name not in _shared:
+            _shared[name] = get_scorer(name)
+        return _shared[name]

@@ -1,6 +1,6 @@
 """sourcecheck as an HTTP service with a web page: ``sourcecheck serve``.
 
-:func:`create_app` builds the FastAPI app over a :class:`~sourcecheck.service.store.Store`
+:func:`create_app` builds the FastAPI app over a :class:`~sourcecheck.store.Store`
 (SQLite) and a :class:`~sourcecheck.service.runner.CheckService` (a worker pool running
 the library's pipeline).
 """

@@ -42,7 +42,7 @@ from sourcecheck.report import (
 )
 from sourcecheck.service.fetch import FetchPolicy, check_url
 from sourcecheck.service.runner import CheckService, Upload, safe_name
-from sourcecheck.service.store import CheckRow, Store
+from sourcecheck.store import CheckRow, Store
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -21,13 +21,15 @@ from pathlib import PurePath
 from typing import Any
 
 from sourcecheck.config import Options
+from sourcecheck.embed import Embedder
 from sourcecheck.errors import InputError, SourcecheckError
 from sourcecheck.load import load_bytes
 from sourcecheck.model import Document, Verdict
-from sourcecheck.pipeline import ScoreCache, check
+from sourcecheck.pipeline import check
 from sourcecheck.report.jsonreport import report_to_json, verdict_to_dict
+from sourcecheck.scorecache import ScoreCache
 from sourcecheck.service.fetch import FetchPolicy, fetch
-from sourcecheck.service.store import DocumentRef, Store
+from sourcecheck.store import DocumentRef, Store
 
 log = logging.getLogger("sourcecheck.service")
 
@@ -68,7 +70,8 @@ class CheckService:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self.cache = ScoreCache(store=self.store)
+        self.cache = ScoreCache(store=self.store.scores)
+        self.embedder = Embedder(store=self.store.embeddings)
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -132,6 +135,7 @@ class CheckService:
                 option_origins=origins,
                 progress=self._progress(check_id),
                 score_cache=self.cache,
+                embedder=self.embedder,
                 on_verdict=self._verdict_sink(check_id),
             )
             self._raise_if_cancelled(check_id)

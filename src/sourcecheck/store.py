@@ -1,15 +1,22 @@
-"""The service's memory: one SQLite file (WAL mode) with versioned migrations.
+"""The one storage room: a SQLite file (WAL mode) with numbered migrations.
 
-What it keeps: uploaded and fetched documents by content hash, checks (runs) with
-their status and progress, each verdict as soon as it is decided, the finished
-report, and a cache of model scores keyed by model id + claim hash + passage hash.
-Every write is its own committed transaction, so a server that dies keeps everything
-it had finished.
+What it keeps: documents by content hash, checks (runs) with their status and progress,
+each verdict as soon as it is decided, the finished report, model scores by model +
+claim hash + passage hash (:attr:`Store.scores`), and embeddings by content key
+(:attr:`Store.embeddings`). The service keeps all of it in its database; the command line
+and ``batch`` keep the scores and embeddings in :func:`default_store` (``store.sqlite`` in
+the cache directory), so a second check against the same report embeds and scores
+nothing twice. Every write is its own committed transaction, so a process that dies keeps
+everything it had finished. Nothing here knows the pipeline: the caches above it
+(:class:`sourcecheck.scorecache.ScoreCache`, :class:`sourcecheck.embed.Embedder`) read and
+write through the two tables' ``get_many`` / ``put_many``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import uuid
@@ -20,9 +27,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
+from sourcecheck.config import cache_dir
 from sourcecheck.errors import SourcecheckError
-from sourcecheck.score import PairScore
-from sourcecheck.scorecache import ScoreKey, insert_scores, select_scores
+from sourcecheck.score.base import PairScore
+
+log = logging.getLogger("sourcecheck")
+#: A cached score: (model, claim hash, passage hash).
+ScoreKey = tuple[str, bytes, bytes]
+#: The file :func:`default_store` opens in the cache directory.
+DEFAULT_FILE = "store.sqlite"
 
 Status = Literal["queued", "running", "done", "failed"]
 STATUSES: tuple[Status, ...] = ("queued", "running", "done", "failed")
@@ -85,6 +101,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE checks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: embeddings by content key (the embedder's id, query or passage, the text)
+    """
+    CREATE TABLE embeddings (
+        key BLOB PRIMARY KEY,
+        vector BLOB NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 
@@ -126,7 +149,7 @@ class CheckRow:
 
 
 class Store:
-    """Thread-safe access to the service's SQLite file."""
+    """Thread-safe access to one SQLite file of this schema."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -149,19 +172,33 @@ class Store:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        """Bring the file up to the newest schema, one committed step at a time."""
+        """Bring the file up to the newest schema in one transaction. Several processes may
+        open a new file at once (``batch`` workers sharing the cache): the version is read
+        again under the write lock, so each step runs once."""
         with self._lock:
-            current = self.version
-            if current > len(MIGRATIONS):
-                raise StoreError(
-                    f"{self.path}: schema version {current} is newer than this sourcecheck "
-                    f"knows ({len(MIGRATIONS)}); upgrade sourcecheck"
-                )
-            for version in range(current, len(MIGRATIONS)):
-                script = MIGRATIONS[version]
-                self._db.executescript(
-                    f"BEGIN;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
-                )
+            self._check_version(self.version)
+            if self.version == len(MIGRATIONS):
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                current = self.version
+                self._check_version(current)
+                for version in range(current, len(MIGRATIONS)):
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {version + 1}")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _check_version(self, version: int) -> None:
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this sourcecheck "
+                f"knows ({len(MIGRATIONS)}); upgrade sourcecheck"
+            )
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -180,8 +217,6 @@ class Store:
 
     # -- documents ------------------------------------------------------------------
     def put_document(self, data: bytes, media_type: str | None = None) -> str:
-        import hashlib
-
         sha = hashlib.sha256(data).hexdigest()
         with self._tx() as db:
             db.execute(
@@ -353,15 +388,95 @@ class Store:
                 )
         return gone
 
-    # -- the score cache (sourcecheck.pipeline.ScoreStore) ----------------------------
+    # -- caches ---------------------------------------------------------------------------
+    @property
+    def scores(self) -> ScoreTable:
+        """Model scores by (model, claim hash, passage hash)."""
+        return ScoreTable(self)
+
+    @property
+    def embeddings(self) -> EmbeddingTable:
+        """Vectors by content key."""
+        return EmbeddingTable(self)
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """The store's ``scores`` table: what :class:`sourcecheck.scorecache.ScoreCache`
+    keeps across processes."""
+
+    store: Store
+
     def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
-        with self._lock:
-            return select_scores(self._db, keys)
+        out: dict[ScoreKey, PairScore] = {}
+        with self.store._lock:
+            for key in keys:
+                row = self.store._db.execute(
+                    "SELECT support, contradiction, truncated FROM scores "
+                    "WHERE model = ? AND claim_hash = ? AND passage_hash = ?",
+                    key,
+                ).fetchone()
+                if row is not None:
+                    out[key] = PairScore(row[0], row[1], bool(row[2]))
+        return out
 
     def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
-        with self._tx() as db:
-            insert_scores(db, items)
+        rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
+        with self.store._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)
 
-    def score_count(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
+    def count(self) -> int:
+        with self.store._lock:
+            return int(self.store._db.execute("SELECT COUNT(*) FROM scores").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class EmbeddingTable:
+    """The store's ``embeddings`` table: what :class:`sourcecheck.embed.Embedder` keeps
+    across processes (float32 rows)."""
+
+    store: Store
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float32]]:
+        found: dict[bytes, npt.NDArray[np.float32]] = {}
+        with self.store._lock:
+            for at in range(0, len(keys), 500):
+                chunk = list(keys[at : at + 500])
+                marks = ",".join("?" * len(chunk))
+                rows = self.store._db.execute(
+                    f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, blob in rows:
+                    found[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: Iterable[tuple[bytes, npt.NDArray[np.float32]]]) -> None:
+        rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in items]
+        with self.store._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO embeddings VALUES (?, ?)", rows)
+
+    def count(self) -> int:
+        with self.store._lock:
+            return int(self.store._db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0])
+
+
+_opened: dict[Path, Store] = {}
+_opened_lock = threading.Lock()
+
+
+def default_store() -> Store | None:
+    """The store in the cache directory (:func:`sourcecheck.config.cache_dir`), one per
+    process, or None: turned off (``SOURCECHECK_CACHE_DIR=none``), or not usable — then a
+    warning says so, and everything still works, only slower."""
+    base = cache_dir()
+    if base is None:
+        return None
+    path = (base / DEFAULT_FILE).resolve()
+    with _opened_lock:
+        if path not in _opened:
+            try:
+                _opened[path] = Store(path)
+            except (OSError, sqlite3.Error, StoreError) as exc:
+                log.warning("sourcecheck: cache at %s unusable (%s); not caching", path, exc)
+                return None
+        return _opened[path]
