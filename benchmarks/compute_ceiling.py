@@ -61,7 +61,7 @@ def _graph_session(
     of ``nodes``."""
     from onnx import helper
 
-    from sourcecheck.score.verifier import onnx_session
+    from sourcecheck.onnxrt import onnx_session
 
     graph = helper.make_graph(nodes, "probe", inputs, outputs, initializer=list(initializer))
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -144,7 +144,7 @@ def model_pairs_per_second(
     ``seq`` tokens each, and its number of layers."""
     import onnx
 
-    from sourcecheck.score.verifier import onnx_session
+    from sourcecheck.onnxrt import onnx_session
 
     path = model_dir / "model.onnx"
     layers = sum(1 for n in onnx.load(str(path)).graph.node if n.op_type == "QAttention")

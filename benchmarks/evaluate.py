@@ -4,7 +4,7 @@
         [--sets wice,frank,...] [--limit N] [--seed 7] [--json OUT]
         [--cache DIR | --no-cache] [--speed-pairs 256] [--whole-claims]
 
-Per set (see ``sourcecheck.evaluate.suite`` for the list and each set's dev → test rule):
+Per set (see ``eval_suite.py`` beside this script for the list and each set's dev → test rule):
 the threshold is chosen on the dev part at maximum balanced accuracy and applied unchanged
 to the test part; balanced accuracy with a 95% bootstrap interval (1,000 resamples,
 threshold fixed), ROC AUC, expected calibration error of the support score, the confusion
@@ -37,8 +37,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("SOURCECHECK_THREADS", os.environ["OMP_NUM_THREADS"])
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import eval_suite as suite
+
 from sourcecheck.embed import Embedder
-from sourcecheck.evaluate import suite
 from sourcecheck.evaluate.metrics import PER_SENTENCE, WHOLE_CLAIM
 from sourcecheck.evaluate.userdata import Result
 from sourcecheck.score import Scorer, get_scorer

@@ -45,7 +45,8 @@ from sourcecheck.load import load_bytes
 from sourcecheck.model import Claim, Document, Stance
 from sourcecheck.pipeline import _worthy
 from sourcecheck.score.registry import shared_scorer
-from sourcecheck.thread import comment_languages, decide_stance, stance_features, stance_model_for
+from sourcecheck.stance import stance_model_for
+from sourcecheck.thread import comment_languages, decide_stance, stance_features
 from sourcecheck.worthiness import default_worthiness
 
 CASES = Path(__file__).resolve().parent / "stance_cases" / "threads.jsonl"

@@ -51,13 +51,13 @@ from verdict_suites import (
     wice_groups,
 )
 
-from sourcecheck.config import resolve_options
+from sourcecheck.config import DECISIONS, resolve_options
 from sourcecheck.embed import default_embedder
 from sourcecheck.load import load_bytes
 from sourcecheck.model import Document, Verdict
 from sourcecheck.pipeline import check_documents
 from sourcecheck.score.registry import shared_scorer
-from sourcecheck.verdict import DECISIONS, ClaimEvidence
+from sourcecheck.verdict import ClaimEvidence
 
 LABELS = ("supported", "contradicted", "not_found")
 

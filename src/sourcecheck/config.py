@@ -16,6 +16,8 @@ from typing import Any
 from sourcecheck.errors import ConfigError
 
 ENV_PREFIX = "SOURCECHECK_"
+#: The named rule sets ``sourcecheck.verdict`` decides by (option ``decision``), newest first.
+DECISIONS = ("v2", "v1")
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,6 @@ def _validate(options: Options) -> None:
             raise ConfigError(f"option {name!r} must be at least 1")
     if options.part_k < 0:
         raise ConfigError(f"option 'part_k' must be 0 (all) or more (got {options.part_k})")
-    from sourcecheck.verdict import DECISIONS
-
     if options.decision not in DECISIONS:
         raise ConfigError(
             f"option 'decision' cannot be {options.decision!r}; known: {', '.join(DECISIONS)}"

@@ -421,7 +421,7 @@ class E5Onnx:
         threads: int | None = None,
         precision: str = "int8",
     ) -> None:
-        from sourcecheck.score.verifier import onnx_session, resolve_threads
+        from sourcecheck.onnxrt import onnx_session, resolve_threads
 
         if precision not in PRECISIONS:
             raise ModelError(f"embedder precision must be one of {PRECISIONS}, not {precision!r}")

@@ -50,7 +50,8 @@ from sourcecheck.score import Pair, PairScore, Scorer
 from sourcecheck.score.registry import shared_scorer
 from sourcecheck.scorecache import ScoreCache
 from sourcecheck.segment import split_sentences
-from sourcecheck.thread import THREAD_RULES, analyse_thread, stance_model_for
+from sourcecheck.stance import stance_model_for
+from sourcecheck.thread import THREAD_RULES, analyse_thread
 from sourcecheck.verdict import ClaimEvidence, ScoredPassage, Thresholds, decide
 from sourcecheck.worthiness import WorthinessModel, default_worthiness
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from sourcecheck.score.base import Pair, PairScore, Scorer
-from sourcecheck.store import ScoreKey
+from sourcecheck.store import ScoreKey, StoredScore
 
 __all__ = ["ScoreCache", "ScoreKey", "ScoreStore"]
 
@@ -19,7 +19,7 @@ __all__ = ["ScoreCache", "ScoreKey", "ScoreStore"]
 class ScoreStore(Protocol):
     """A persistent layer under :class:`ScoreCache` (the service keeps one in SQLite)."""
 
-    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]: ...
+    def get_many(self, keys: Sequence[ScoreKey]) -> Mapping[ScoreKey, PairScore | StoredScore]: ...
 
     def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None: ...
 
@@ -55,8 +55,9 @@ class ScoreCache:
             stored = self.store.get_many([keys[i] for i in todo])
             with self._lock:
                 for i in todo:
-                    hit = stored.get(keys[i])
-                    if hit is not None:
+                    row = stored.get(keys[i])
+                    if row is not None:
+                        hit = PairScore(row.support, row.contradiction, row.truncated)
                         out[i] = hit
                         self._data[keys[i]] = hit
             todo = [i for i in todo if out[i] is None]

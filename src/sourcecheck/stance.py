@@ -42,6 +42,7 @@ from sourcecheck.embed import Embedder
 from sourcecheck.errors import ModelError
 from sourcecheck.model import LinkKind, Stance, StanceLabel
 from sourcecheck.modelfile import load_json_model
+from sourcecheck.score.base import Scorer
 from sourcecheck.thread import (
     CUE_LABELS,
     LINK_FEATURES,
@@ -233,3 +234,10 @@ def _linker(data: dict[str, Any]) -> LinkModel:
 def default_stance_model() -> StanceModel:
     """The stance model shipped in the package."""
     return load_stance_model()
+
+
+def stance_model_for(scorer: Scorer) -> StanceModel | None:
+    """The shipped stance model when it was trained on this scorer's readings; None
+    otherwise (the rules then decide, and the report says which did)."""
+    model = default_stance_model()
+    return model if model.scorer_model_id == scorer.model_id else None

@@ -25,18 +25,36 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from sourcecheck.config import cache_dir
 from sourcecheck.errors import SourcecheckError
-from sourcecheck.score.base import PairScore
 
 log = logging.getLogger("sourcecheck")
 #: A cached score: (model, claim hash, passage hash).
 ScoreKey = tuple[str, bytes, bytes]
+
+
+class StoredScore(NamedTuple):
+    """A score as stored: the fields of :class:`sourcecheck.score.PairScore`."""
+
+    support: float
+    contradiction: float | None
+    truncated: bool
+
+
+class ScoreLike(Protocol):
+    @property
+    def support(self) -> float: ...
+    @property
+    def contradiction(self) -> float | None: ...
+    @property
+    def truncated(self) -> bool: ...
+
+
 #: The file :func:`default_store` opens in the cache directory.
 DEFAULT_FILE = "store.sqlite"
 
@@ -407,8 +425,8 @@ class ScoreTable:
 
     store: Store
 
-    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, PairScore]:
-        out: dict[ScoreKey, PairScore] = {}
+    def get_many(self, keys: Sequence[ScoreKey]) -> dict[ScoreKey, StoredScore]:
+        out: dict[ScoreKey, StoredScore] = {}
         with self.store._lock:
             for key in keys:
                 row = self.store._db.execute(
@@ -417,10 +435,10 @@ class ScoreTable:
                     key,
                 ).fetchone()
                 if row is not None:
-                    out[key] = PairScore(row[0], row[1], bool(row[2]))
+                    out[key] = StoredScore(row[0], row[1], bool(row[2]))
         return out
 
-    def put_many(self, items: Iterable[tuple[ScoreKey, PairScore]]) -> None:
+    def put_many(self, items: Iterable[tuple[ScoreKey, ScoreLike]]) -> None:
         rows = [(k[0], k[1], k[2], s.support, s.contradiction, int(s.truncated)) for k, s in items]
         with self.store._tx() as db:
             db.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?)", rows)

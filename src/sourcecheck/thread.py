@@ -585,15 +585,6 @@ def analyse_thread(
     )
 
 
-def stance_model_for(scorer: Scorer) -> StanceModel | None:
-    """The shipped stance model when it was trained on this scorer's readings; None
-    otherwise (the rules then decide, and the report says which did)."""
-    from sourcecheck.stance import default_stance_model
-
-    model = default_stance_model()
-    return model if model.scorer_model_id == scorer.model_id else None
-
-
 @dataclass(frozen=True)
 class ClaimDiscussion:
     """What the thread says of one article claim, and which side the sources take."""

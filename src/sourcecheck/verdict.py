@@ -55,7 +55,6 @@ CITED_MARGIN = 0.1
 #: when the verifier scores it low (a claim with a wrong number is still about it).
 TOPICAL_DENSE = 0.86
 
-DECISIONS = ("v2", "v1")
 Retrieval = Literal["cited", "search"]
 
 

@@ -34,13 +34,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sourcecheck import __version__
 from sourcecheck.config import resolve_options
 from sourcecheck.errors import InputError
+from sourcecheck.load.fetch import FetchPolicy, check_url
 from sourcecheck.report import (
     report_from_json,
     report_to_claimreview_json,
     report_to_html,
     report_to_markdown,
 )
-from sourcecheck.service.fetch import FetchPolicy, check_url
 from sourcecheck.service.runner import CheckService, Upload, safe_name
 from sourcecheck.store import CheckRow, Store
 

@@ -24,11 +24,11 @@ from sourcecheck.config import Options
 from sourcecheck.embed import Embedder
 from sourcecheck.errors import InputError, SourcecheckError
 from sourcecheck.load import load_bytes
+from sourcecheck.load.fetch import FetchPolicy, fetch
 from sourcecheck.model import Document, Verdict
 from sourcecheck.pipeline import check
 from sourcecheck.report.jsonreport import report_to_json, verdict_to_dict
 from sourcecheck.scorecache import ScoreCache
-from sourcecheck.service.fetch import FetchPolicy, fetch
 from sourcecheck.store import DocumentRef, Store
 
 log = logging.getLogger("sourcecheck.service")

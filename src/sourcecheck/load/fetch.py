@@ -1,4 +1,5 @@
-"""Fetching a document by URL for the service, with the guards a server needs.
+"""Fetching a document by URL (the service and `batch` both use it), with the guards a server
+needs.
 
 - Only http and https, with a host name or address.
 - Every address the host resolves to must be public: loopback, private, link-local,
