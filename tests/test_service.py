@@ -22,7 +22,7 @@ from sourcecheck.report import report_to_dict
 from sourcecheck.score import Pair, PairScore, Scorer
 from sourcecheck.scorecache import ScoreCache
 from sourcecheck.service import Settings, create_app
-from sourcecheck.service.app import progress_fraction
+from sourcecheck.service.models import progress_fraction
 from sourcecheck.service.runner import CheckService, Upload, safe_name
 from sourcecheck.store import MIGRATIONS, Store, StoreError
 
@@ -509,3 +509,59 @@ def test_safe_name_keeps_only_the_last_part() -> None:
     assert safe_name("../../etc/passwd", "x") == "passwd"
     assert safe_name("C:\\Users\\me\\report.pdf", "x") == "report.pdf"
     assert safe_name("", "fallback") == "fallback"
+
+
+def test_a_finished_checks_summary_is_stored_beside_its_report(
+    client: TestClient, example_check: dict[str, Any]
+) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    row = service.store.get_check(example_check["id"])
+    report = json.loads(service.store.report(example_check["id"]))
+    assert row.summary == report["summary"] == example_check["summary"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        # The form's text fields and the JSON body are read by one model (CheckRequest):
+        # the same field, the same rule, the same answer.
+        ({"data": {"article_text": "x", "source_urls": "http://h/", "top_k": "0"}}, "top_k"),
+        ({"data": {"article_text": "x", "source_urls": "http://h/", "top_k": "many"}}, "top_k"),
+        ({"json": {"article_text": "x", "source_urls": ["http://h/"], "options": {"top_k": 0}}},
+         "top_k"),
+        ({"data": {"article_text": "x", "source_urls": "http://h/", "check_comments": "maybe"}},
+         "check_comments"),
+        ({"json": {"article_text": "x", "source_urls": ["http://h/"],
+                   "options": {"check_comments": "true"}}}, "check_comments"),
+        ({"data": {"article_url": "u" * 4001, "source_urls": "http://h/"}}, "article_url"),
+        ({"json": {"article_url": "u" * 4001, "source_urls": ["http://h/"]}}, "article_url"),
+    ],
+)  # fmt: skip
+def test_form_and_json_are_validated_by_one_model(
+    client: TestClient, kwargs: dict[str, Any], field: str
+) -> None:
+    r = client.post("/api/checks", **kwargs)
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "invalid_request" and field in error["message"]
+
+
+def test_an_unexpected_error_answers_500_with_an_id_not_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(Settings(data_dir=tmp_path, start_workers=False))
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("secret path /srv/data/sourcecheck.sqlite")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        monkeypatch.setattr(app.state.service.store, "list_checks", broken)
+        r = c.get("/api/checks")
+    assert r.status_code == 500
+    error = r.json()["error"]
+    assert error["code"] == "internal_error"
+    assert "secret" not in r.text and "RuntimeError" not in r.text
+    error_id = error["message"].split()[2].rstrip(":")
+    assert len(error_id) == 12
+    logged = [rec for rec in caplog.records if error_id in rec.getMessage()]
+    assert logged and logged[0].exc_info is not None  # the log has the traceback

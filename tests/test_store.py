@@ -52,3 +52,28 @@ def test_a_file_of_the_previous_schema_gains_the_caches_and_keeps_its_checks(
     assert again.scores.get_many([key]) == {key: (0.7, 0.1, False)}
     assert np.array_equal(again.embeddings.get_many([b"e" * 16, b"x" * 16])[b"e" * 16], vec)
     assert again.scores.count() == 1 and again.embeddings.count() == 1
+
+
+def test_migration_4_fills_the_summary_of_checks_finished_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "before-4.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("".join(MIGRATIONS[:3]) + "\nPRAGMA user_version = 3;")
+    db.execute(
+        "INSERT INTO checks(id, created, updated, status, options, report) "
+        "VALUES ('done', 't', 't', 'done', '{}', ?)",
+        ('{"schema": "sourcecheck/report/v1", "summary": {"claims": 3, "supported": 2}}',),
+    )
+    db.execute(
+        "INSERT INTO checks(id, created, updated, status, options) "
+        "VALUES ('queued', 't', 't', 'queued', '{}')"
+    )
+    db.commit()
+    db.close()
+    store = Store(path)
+    done = store.get_check("done")
+    assert done is not None and done.summary == {"claims": 3, "supported": 2}
+    queued = store.get_check("queued")
+    assert queued is not None and queued.summary is None
+    store.finish("queued", '{"summary": {"claims": 0}}', {"claims": 0})
+    again = store.get_check("queued")
+    assert again is not None and again.summary == {"claims": 0} and again.status == "done"

@@ -126,6 +126,12 @@ MIGRATIONS: tuple[str, ...] = (
         vector BLOB NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 4: a finished check's summary beside its report, so reading a check's status never
+    # parses the whole report
+    """
+    ALTER TABLE checks ADD COLUMN summary TEXT;
+    UPDATE checks SET summary = json_extract(report, '$.summary') WHERE report IS NOT NULL;
+    """,
 )
 
 
@@ -164,6 +170,8 @@ class CheckRow:
     attempts: int
     documents: tuple[DocumentRef, ...]
     has_report: bool
+    #: The finished report's summary (verdict and citation counts), None before.
+    summary: dict[str, Any] | None = None
 
 
 class Store:
@@ -280,7 +288,7 @@ class Store:
 
     def _row(self, r: sqlite3.Row | tuple[Any, ...]) -> CheckRow:
         (cid, created, updated, status, stage, done, total, cdone, ctotal, options, error,
-         attempts, has_report) = r  # fmt: skip
+         attempts, has_report, summary) = r  # fmt: skip
         docs = self._db.execute(
             "SELECT role, name, sha256, url FROM check_documents WHERE check_id = ? "
             "ORDER BY position",
@@ -301,11 +309,12 @@ class Store:
             attempts=attempts,
             documents=tuple(DocumentRef(role, name, sha, url) for role, name, sha, url in docs),
             has_report=bool(has_report),
+            summary=None if summary is None else json.loads(summary),
         )
 
     _COLUMNS = (
         "id, created, updated, status, stage, done, total, claims_done, claims_total, "
-        "options, error, attempts, report IS NOT NULL"
+        "options, error, attempts, report IS NOT NULL, summary"
     )
 
     def get_check(self, check_id: str) -> CheckRow | None:
@@ -367,12 +376,13 @@ class Store:
             ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def finish(self, check_id: str, report_json: str) -> None:
+    def finish(self, check_id: str, report_json: str, summary: dict[str, Any]) -> None:
+        """The check is done: its report, and the report's summary (read with the status)."""
         with self._tx() as db:
             db.execute(
-                "UPDATE checks SET status = 'done', report = ?, updated = ?, stage = 'done' "
-                "WHERE id = ?",
-                (report_json, _now(), check_id),
+                "UPDATE checks SET status = 'done', report = ?, summary = ?, updated = ?, "
+                "stage = 'done' WHERE id = ?",
+                (report_json, json.dumps(summary, ensure_ascii=False), _now(), check_id),
             )
 
     def fail(self, check_id: str, message: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sourcecheck.load import load_bytes
 from sourcecheck.load.fetch import FetchPolicy, fetch
 from sourcecheck.model import Document, Verdict
 from sourcecheck.pipeline import check
-from sourcecheck.report.jsonreport import report_to_json, verdict_to_dict
+from sourcecheck.report.jsonreport import report_to_json, summarize, verdict_to_dict
 from sourcecheck.scorecache import ScoreCache
 from sourcecheck.store import DocumentRef, Store
 
@@ -139,14 +140,15 @@ class CheckService:
                 on_verdict=self._verdict_sink(check_id),
             )
             self._raise_if_cancelled(check_id)
-            self.store.finish(check_id, report_to_json(report))
+            self.store.finish(check_id, report_to_json(report), summarize(report))
         except Cancelled:
             log.info("check %s cancelled", check_id)
         except SourcecheckError as exc:
             self._fail(check_id, str(exc))
-        except Exception as exc:  # a worker must never die silently
-            log.exception("check %s failed", check_id)
-            self._fail(check_id, f"internal error: {type(exc).__name__}: {exc}")
+        except Exception:  # a worker must never die silently
+            error_id = uuid.uuid4().hex[:12]
+            log.exception("check %s failed: internal error %s", check_id, error_id)
+            self._fail(check_id, f"internal error {error_id}: the server's log has the details")
         finally:
             with self._lock:
                 self._cancelled.discard(check_id)
