@@ -52,3 +52,17 @@ def test_extending_with_a_taken_id_is_refused() -> None:
     corpus = build_index(CORPUS, default_embedder())
     with pytest.raises(ValueError, match="rapport"):
         extend_index(corpus, [CORPUS[0]])
+
+
+def test_a_candidate_carries_its_passage_language_and_vector() -> None:
+    """Nothing after retrieval reads the index again: a candidate brings what it found."""
+    embedder = default_embedder()
+    index = build_index([*CORPUS, OWN], embedder)
+    found = search(index, "Was the Ekbron bridge inspected?", "en", top_k=5, embedder=embedder)
+    assert found
+    for c in found:
+        assert c.passage == index.passages[c.index]
+        assert c.language == index.documents[c.passage.doc_id].language
+        assert np.array_equal(c.vector, index.vectors[c.index])
+        assert c.cited().retrieval == "cited" and c.cited().passage == c.passage
+    assert {c.language for c in found} >= {"en", "sv"}

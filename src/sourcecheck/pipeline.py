@@ -199,7 +199,7 @@ def check_documents(
 
     t = time.perf_counter()
     cache = score_cache or _cache
-    scores = _score_all(index, claims, plans, scorer, options, progress, cache)
+    scores = _score_all(claims, plans, scorer, options, progress, cache)
     closer = _second_look(
         index, claims, plans, scores, scorer, options, cache, scorer.support_threshold
     )
@@ -208,7 +208,7 @@ def check_documents(
     t = time.perf_counter()
     verdicts = []
     for i, (claim, plan, claim_scores) in enumerate(zip(claims, plans, scores, strict=True)):
-        item = _claim_evidence(index, claim, plan, claim_scores, closer.get(i, {}))
+        item = _claim_evidence(claim, plan, claim_scores, closer.get(i, {}))
         verdicts.append(
             decide(
                 item,
@@ -422,7 +422,7 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
             embedder=embedder,
             distinct=True,
         ):
-            found[c.index] = Candidate(c.index, "cited", c.dense, c.lexical)
+            found[c.index] = c.cited()
     for c in search(
         index,
         text,
@@ -442,12 +442,11 @@ def _retrieve(index: SourceIndex, claim: Claim, options: Options, embedder: Embe
         cited,
         text,
         tuple(parts),
-        _part_candidates(index, candidates, parts, options, embedder),
+        _part_candidates(candidates, parts, options, embedder),
     )
 
 
 def _part_candidates(
-    index: SourceIndex,
     candidates: Sequence[Candidate],
     parts: Sequence[str],
     options: Options,
@@ -464,7 +463,7 @@ def _part_candidates(
     if not options.part_k or len(searched) <= options.part_k:
         return ()
     cited = [k for k, c in enumerate(candidates) if c.retrieval == "cited"]
-    vectors = index.vectors[[candidates[k].index for k in searched]]
+    vectors = np.stack([candidates[k].vector for k in searched])
     out = []
     for q in embedder.queries(list(parts)):
         near = np.argsort(-(vectors @ q), kind="stable")[: options.part_k]
@@ -473,7 +472,6 @@ def _part_candidates(
 
 
 def _score_all(
-    index: SourceIndex,
     claims: Sequence[Claim],
     plans: Sequence[_Plan],
     scorer: Scorer,
@@ -493,13 +491,13 @@ def _score_all(
         ):
             for t, text in enumerate(plan.texts):
                 for cand in plan.read(t):
-                    passage = index.passages[cand.index]
+                    passage = cand.passage
                     pairs.append(
                         Pair(
                             claim=text,
                             passage=passage.text,
                             claim_language=claim.language,
-                            passage_language=index.documents[passage.doc_id].language,
+                            passage_language=cand.language,
                         )
                     )
             sizes.append([len(plan.read(t)) for t in range(len(plan.texts))])
@@ -563,8 +561,8 @@ def _second_look(
             for c, (cand, score) in enumerate(zip(plan.read(t), text_scores, strict=True)):
                 if score.contradiction is None or score.contradiction < SECOND_LOOK:
                     continue
-                passage = index.passages[cand.index]
-                doc = index.documents[passage.doc_id]
+                passage = cand.passage
+                doc = index.documents[passage.doc_id]  # to locate each statement in it
                 spans = _statements_of(passage.text, doc.language)
                 if len(spans) < 2:
                     continue
@@ -597,7 +595,6 @@ def _second_look(
 
 
 def _claim_evidence(
-    index: SourceIndex,
     claim: Claim,
     plan: _Plan,
     scores: Sequence[Sequence[PairScore]],
@@ -611,13 +608,13 @@ def _claim_evidence(
     def scored(t: int, text_scores: Sequence[PairScore]) -> tuple[ScoredPassage, ...]:
         cands = []
         for c, (cand, score) in enumerate(zip(plan.read(t), text_scores, strict=True)):
-            passage = index.passages[cand.index]
+            passage = cand.passage
             if (t, c) in closer:
                 passage, score = closer[(t, c)]
             cands.append(
                 ScoredPassage(
                     passage=passage,
-                    language=index.documents[passage.doc_id].language,
+                    language=cand.language,
                     retrieval="cited" if cand.retrieval == "cited" else "search",
                     dense=cand.dense,
                     lexical=cand.lexical,

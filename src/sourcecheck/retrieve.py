@@ -27,12 +27,20 @@ EMBED_BATCH = 256
 
 @dataclass(frozen=True)
 class Candidate:
-    """A passage proposed for a claim, and why."""
+    """A passage proposed for a claim, and why: the passage itself, its document's
+    language and its vector travel with it, so nothing downstream reads the index again."""
 
-    index: int  # into SourceIndex.passages
+    index: int  # its position in SourceIndex.passages (and .vectors)
     retrieval: str  # "cited" or "search"
     dense: float
     lexical: float
+    passage: Passage
+    language: str | None
+    vector: npt.NDArray[np.float32] = field(compare=False, repr=False)
+
+    def cited(self) -> Candidate:
+        """The same candidate, found at the cited place."""
+        return replace(self, retrieval="cited")
 
 
 @dataclass(frozen=True)
@@ -301,14 +309,12 @@ def resolve_citations(index: SourceIndex, claim: Claim) -> CitedPlace | None:
             part_hits = [_cited_passages(index, part) for part in parts]
             if len(parts) > 1 and all(part_hits):
                 hits = [i for ph in part_hits for i in ph]
-                disagree.append(
-                    " and ".join(describe_citation(p) for p in parts) + " do not coincide"
-                )
+                disagree.append(" and ".join(p.describe() for p in parts) + " do not coincide")
         if hits:
             found.extend(hits)
         else:
-            missing.append(describe_citation(cit))
-    description = ", ".join(describe_citation(c) for c in located)
+            missing.append(cit.describe())
+    description = ", ".join(c.describe() for c in located)
     if not found:
         return CitedPlace((), False, f"{'; '.join(missing)} does not exist in the source")
     if disagree:
@@ -337,17 +343,6 @@ def _split_parts(cit: Citation) -> list[Citation]:
         replace(cit, section=None, paragraph=None),
         replace(cit, page=None, page_end=None),
     ]
-
-
-def describe_citation(cit: Citation) -> str:
-    parts = []
-    if cit.page:
-        parts.append(f"p. {cit.page}" + (f"–{cit.page_end}" if cit.page_end else ""))
-    if cit.section:
-        parts.append(f"§ {cit.section}")
-    if cit.paragraph:
-        parts.append(f"¶ {cit.paragraph}")
-    return ", ".join(parts) or cit.raw
 
 
 def _page_range(doc: Document, cit: Citation) -> tuple[int, int] | None:
@@ -439,10 +434,26 @@ def search(
         if distinct and any(_same_place(index, int(pool[j]), int(pool[k])) for k in picked):
             continue
         picked.append(int(j))
-    return [
-        Candidate(int(pool[j]), "search", float(dense[pool[j]]), float(lexical[pool[j]]))
-        for j in picked
-    ]
+    return [candidate(index, int(pool[j]), "search", dense, lexical) for j in picked]
+
+
+def candidate(
+    index: SourceIndex,
+    at: int,
+    retrieval: str,
+    dense: npt.NDArray[np.float64],
+    lexical: npt.NDArray[np.float64],
+) -> Candidate:
+    passage = index.passages[at]
+    return Candidate(
+        index=at,
+        retrieval=retrieval,
+        dense=float(dense[at]),
+        lexical=float(lexical[at]),
+        passage=passage,
+        language=index.documents[passage.doc_id].language,
+        vector=index.vectors[at],
+    )
 
 
 def same_place(a: tuple[int, int], b: tuple[int, int]) -> bool:
