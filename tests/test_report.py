@@ -35,7 +35,8 @@ from sourcecheck.report import (
 from sourcecheck.report.claimreview import RATINGS
 from sourcecheck.report.html import highlight_shared, mark_spans, safe_url
 from sourcecheck.report.jsonreport import jsonable
-from sourcecheck.report.markdown import md_escape, verdict_label
+from sourcecheck.report.markdown import md_escape
+from sourcecheck.report.text import verdict_label
 from tests.report_fixtures import (
     ATTR,
     COMMENT_ID,
@@ -595,3 +596,27 @@ def test_reports_show_the_passage_the_verdict_rests_on_first(report: Report) -> 
     assert str(Markup.escape(deciding.text))[:30] in re.sub(r"<[^>]+>", "", main)
     more_text = re.sub(r"<[^>]+>", "", more.split("</article>")[0])
     assert str(Markup.escape(other.text))[:30] in more_text
+
+
+def test_every_renderer_shows_the_evidence_in_the_order_the_decision_gave(
+    report: Report,
+) -> None:
+    """The order is decided once, in verdict.py: the renderers show it as it is, even where
+    the later passages' support scores would sort them otherwise."""
+    v = next(v for v in report.verdicts if len(v.evidence) >= 2)
+    first = v.evidence[0]
+    extra = tuple(
+        replace(first, text=f"Passage {k} of the source.", start=first.start, score=s)
+        for k, s in ((1, 0.05), (2, 0.95), (3, 0.50))
+    )
+    verdicts = tuple(replace(x, evidence=(first, *extra)) if x is v else x for x in report.verdicts)
+    changed = replace(report, verdicts=verdicts)
+    md = report_to_markdown(changed)
+    section = md[md.index(f"**Claim {v.claim.id}**") :].split("\n### ")[0]
+    positions = [section.index(f"Passage {k} of the source.") for k in (1, 2, 3)]
+    assert positions == sorted(positions)
+    page = re.sub(r"<[^>]+>", "", report_to_html(changed))
+    positions = [page.index(f"Passage {k} of the source.") for k in (1, 2, 3)]
+    assert positions == sorted(positions)
+    review = report_to_claimreview_json(changed)
+    assert review.index("Passage 1 of") < review.index("Passage 2 of") or "Passage 2" not in review

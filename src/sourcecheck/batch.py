@@ -219,7 +219,6 @@ def _load(ref: str, *, doc_id: str | None = None) -> Document:
 
 def verdict_rows(item_id: str, report: Report) -> list[dict[str, Any]]:
     """One flat row per claim (the columns of :data:`VERDICT_COLUMNS`)."""
-    from sourcecheck.report.markdown import locator_parts
 
     rows = []
     for v in report.verdicts:
@@ -241,7 +240,7 @@ def verdict_rows(item_id: str, report: Report) -> list[dict[str, Any]]:
                 "evidence_page": ev.locator.page if ev else None,
                 "evidence_section": ev.locator.section if ev else None,
                 "evidence_paragraph": ev.locator.paragraph if ev else None,
-                "evidence_locator": ", ".join(locator_parts(ev.locator)) if ev else None,
+                "evidence_locator": ev.locator.describe() if ev else None,
             }
         )
     return rows

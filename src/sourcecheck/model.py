@@ -96,6 +96,33 @@ class Locator:
     paragraph: int | None = None
     section_paragraph: int | None = None
 
+    def parts(
+        self, *, paragraph: bool = True, title: bool = False, file_page: bool = True
+    ) -> list[str]:
+        """``["p. 14", "§ 3.2", "¶ 1"]``: the printed page label (with ``file_page``, the
+        physical page where there is no label), the section number (with ``title``, its
+        title after it), and with ``paragraph`` the paragraph: within the section where
+        there is one, else within the page. The one place a locator becomes text."""
+        out: list[str] = []
+        if self.page:
+            out.append(f"p. {self.page}")
+        elif file_page and self.page_index is not None:
+            out.append(f"file page {self.page_index}")
+        if self.section:
+            named = f" {self.section_title}" if title and self.section_title else ""
+            out.append(f"§ {self.section}{named}")
+        if paragraph:
+            number = self.section_paragraph if self.section else None
+            if number is None:
+                number = self.paragraph
+            if number is not None:
+                out.append(f"¶ {number}")
+        return out
+
+    def describe(self, **options: bool) -> str:
+        """:meth:`parts` joined: ``"p. 14, § 3.2, ¶ 1"``."""
+        return ", ".join(self.parts(**options))
+
 
 @dataclass(frozen=True)
 class Document:
@@ -184,6 +211,17 @@ class Citation:
     paragraph: int | None = None
     footnote: str | None = None
     target: str | None = None
+
+    def describe(self) -> str:
+        """``"p. 12–13, § 3.4, ¶ 2"``, or the citation as written when it names no place."""
+        parts = []
+        if self.page:
+            parts.append(f"p. {self.page}" + (f"–{self.page_end}" if self.page_end else ""))
+        if self.section:
+            parts.append(f"§ {self.section}")
+        if self.paragraph:
+            parts.append(f"¶ {self.paragraph}")
+        return ", ".join(parts) or self.raw
 
 
 @dataclass(frozen=True)

@@ -101,13 +101,9 @@ class ClaimEvidence:
 
 
 def describe_place(passage: Passage | Evidence) -> str:
-    loc = passage.locator
-    parts = [passage.doc_id if isinstance(passage, Passage) else passage.source]
-    if loc.page:
-        parts.append(f"p. {loc.page}")
-    if loc.section:
-        parts.append(f"§ {loc.section}")
-    return ", ".join(parts)
+    """``"report, p. 12, § 3.4"``: the document and its page and section, for a reason."""
+    where = passage.locator.parts(paragraph=False, file_page=False)
+    return ", ".join([passage.doc_id if isinstance(passage, Passage) else passage.source, *where])
 
 
 def decide(

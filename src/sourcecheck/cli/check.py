@@ -159,8 +159,8 @@ def summary_text(report: Report) -> str:
     for v in report.verdicts:
         where = ""
         if v.evidence:
-            loc = v.evidence[0].locator
-            where = f" [{v.evidence[0].source}" + (f" p. {loc.page}" if loc.page else "") + "]"
+            place = v.evidence[0].locator.parts(paragraph=False, file_page=False)
+            where = f" [{', '.join([v.evidence[0].source, *place])}]"
         cit = "" if v.citation_check == "none" else f" (citation: {v.citation_check})"
         origin = "" if v.claim.origin == "article" else f" <{v.claim.origin}>"
         lines.append(f"  {v.claim.id:>4} {v.label:<20} {v.score:.2f}{cit}{origin}{where}")

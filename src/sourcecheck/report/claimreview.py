@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 from sourcecheck.model import Evidence, Report, SourceInfo, Verdict
-from sourcecheck.report.markdown import citation_check_text, locator_parts, ranked_evidence
+from sourcecheck.report.text import citation_check_text
 
 CONTEXT = "https://schema.org"
 BEST_RATING = 4
@@ -51,7 +51,7 @@ def _work(info: SourceInfo) -> dict[str, Any]:
 def _evidence_work(e: Evidence, sources: dict[str, SourceInfo]) -> dict[str, Any]:
     info = sources.get(e.source)
     base = _work(info) if info else {"@type": "CreativeWork", "name": e.source}
-    where = ", ".join(locator_parts(e.locator))
+    where = e.locator.describe()
     work: dict[str, Any] = {
         "@type": "CreativeWork",
         "name": f"{base['name']}, {where}" if where else base["name"],
@@ -78,7 +78,7 @@ def claim_review(report: Report, verdict: Verdict) -> dict[str, Any]:
         appearance: dict[str, Any] = article
     else:
         appearance = {"@type": "Comment", "identifier": claim.origin, "isPartOf": article}
-    evidence = ranked_evidence(verdict)
+    evidence = list(verdict.evidence)  # in the order the decision gave it
     cited_sources = []
     for e in evidence:
         work = _work(sources[e.source]) if e.source in sources else None

@@ -32,17 +32,15 @@ from sourcecheck.model import (
     Verdict,
 )
 from sourcecheck.report.jsonreport import citation_counts, jsonable, verdict_counts
-from sourcecheck.report.markdown import (
+from sourcecheck.report.text import (
     CITATION_ICONS,
     STATUS_OK,
     VERDICT_ICONS,
     citation_check_text,
     fmt_score,
-    locator_parts,
     number_status_text,
     origin_text,
     quote_status_text,
-    ranked_evidence,
     stance_text,
     status_icon,
     verdict_words,
@@ -435,11 +433,7 @@ def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]
         detail.append(f"paragraph {loc.paragraph} on the page")
     if loc.section_paragraph is not None and loc.section:
         detail.append(f"paragraph {loc.section_paragraph} of section {loc.section}")
-    where = locator_parts(loc)
-    if loc.section and loc.section_title and where:
-        where = [
-            f"§ {loc.section} {loc.section_title}" if p == f"§ {loc.section}" else p for p in where
-        ]
+    where = loc.parts(title=True)
     language = e.language or (info.language if info else None)
     return EvidenceView(
         source=e.source,
@@ -482,7 +476,7 @@ def _claim_view(
         text=highlight_claim(v),
         reason=v.reason,
         evidence_label=EVIDENCE_LABELS.get(v.label, "What the source says"),
-        evidence=[_evidence_view(e, v, sources) for e in ranked_evidence(v)],
+        evidence=[_evidence_view(e, v, sources) for e in v.evidence],
         quotes=[
             CheckView(status_icon(q.status), _status_class(q.status), q.text, quote_status_text(q))
             for q in v.quotes
