@@ -1,0 +1,62 @@
+"""The report's JSON, byte for byte: ``sourcecheck/report/v1`` must not move when the code
+that writes it does. The goldens were written by the hand-kept converter this one replaced
+(``python -m tests.test_report_golden`` rewrites them, for a deliberate schema change)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sourcecheck.model import NumberMention, PartResult, Report
+from sourcecheck.report import report_from_json, report_to_dict, report_to_json
+from tests.report_fixtures import hostile_report, sample_report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def rich_report() -> Report:
+    """The sample report with what it lacks: a compound claim's parts, coverage, a number
+    mention with a qualifier, unrounded scores."""
+    report = sample_report()
+    v = report.verdicts[0]
+    claim = replace(
+        v.claim,
+        numbers=(
+            *v.claim.numbers,
+            NumberMention("more than 40", 0, 12, 40.0, None, "number", "over"),
+        ),
+    )
+    parts = (
+        PartResult("The first part.", "supported", 0.812345678, v.evidence[0]),
+        PartResult("The second part.", "not_found", 0.4, None),
+    )
+    rich = replace(v, claim=claim, parts=parts, coverage=0.73456789, confidence=0.912345)
+    return replace(report, verdicts=(rich, *report.verdicts[1:]))
+
+
+GOLDENS = {
+    "report-v1-sample.json": sample_report,
+    "report-v1-hostile.json": hostile_report,
+    "report-v1-rich.json": rich_report,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_the_json_is_the_golden_byte_for_byte(name: str) -> None:
+    assert report_to_json(GOLDENS[name]()) == (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_the_golden_reads_back_to_the_same_report(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    back = report_from_json(text)
+    assert report_to_json(back) == text
+    assert report_to_dict(back) == json.loads(text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for file, make in GOLDENS.items():
+        (FIXTURES / file).write_text(report_to_json(make()), encoding="utf-8")
