@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sourcecheck.errors import InputError
 from sourcecheck.model import NumberMention, PartResult, Report
-from sourcecheck.report import report_from_json, report_to_dict, report_to_json
+from sourcecheck.report import report_from_dict, report_from_json, report_to_dict, report_to_json
 from tests.report_fixtures import hostile_report, sample_report
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -60,3 +62,26 @@ def test_the_golden_reads_back_to_the_same_report(name: str) -> None:
 if __name__ == "__main__":  # pragma: no cover
     for file, make in GOLDENS.items():
         (FIXTURES / file).write_text(report_to_json(make()), encoding="utf-8")
+
+
+BAD_FIELDS = [
+    (lambda d: d["claims"][0]["evidence"][0].update(page=14),
+     r"evidence\[0\]\.page should be str, not int"),
+    (lambda d: d["claims"][0]["evidence"][0].pop("score"), r"evidence\[0\]\.score is missing"),
+    (lambda d: d["claims"][0]["mentions"]["numbers"][0].update(qualifier="around"),
+     r"mentions\.numbers\[0\]\.qualifier is 'around'; expected one of over, under, about"),
+    (lambda d: d["claims"][1].update(parts={}), r"claims\[1\]\.parts should be a list"),
+    (lambda d: d["tool"].pop("version"), r"report\.tool\.version is missing"),
+    (lambda d: d["timings"].update(load="fast"),
+     r"report\.timings\.load should be float, not str"),
+    (lambda d: d["stances"].append({"comment": "c-9", "stance": "shouts"}),
+     r"stances\[\d+\]\.stance is 'shouts'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("edit", "message"), BAD_FIELDS)
+def test_a_bad_field_is_named(edit: Any, message: str) -> None:
+    data = json.loads((FIXTURES / "report-v1-rich.json").read_text(encoding="utf-8"))
+    edit(data)
+    with pytest.raises(InputError, match=message):
+        report_from_dict(data, path="r.json")
