@@ -27,11 +27,16 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_suite import clear_feature_caches, example_scores, pairs_of, slice_split
+from eval_suite import speed as suite_speed
 
 from sourcecheck.embed import Embedder
 from sourcecheck.evaluate import datasets as ds
@@ -42,8 +47,6 @@ from sourcecheck.evaluate.metrics import (
     bootstrap_ci,
     roc_auc,
 )
-from sourcecheck.evaluate.suite import clear_feature_caches, example_scores, pairs_of, slice_split
-from sourcecheck.evaluate.suite import speed as suite_speed
 from sourcecheck.score.base import Pair, Scorer
 from sourcecheck.score.baseline import BaselineScorer
 from sourcecheck.score.features import DiskCachedEmbedder, TextEmbedder
