@@ -51,3 +51,16 @@ def test_a_reason_names_page_and_section_only() -> None:
 )
 def test_citation_text(citation: Citation, expected: str) -> None:
     assert citation.describe() == expected
+
+
+def test_the_spelled_out_locator() -> None:
+    loc = L(page="iv", page_index=6, section="2", section_title="Method", paragraph=3,
+            section_paragraph=1)  # fmt: skip
+    assert loc.details() == [
+        "printed page iv",
+        "page 6 of the file",
+        "section 2 “Method”",
+        "paragraph 3 on the page",
+        "paragraph 1 of section 2",
+    ]
+    assert L(paragraph=2, section_paragraph=5).details() == ["paragraph 2 on the page"]

@@ -123,6 +123,23 @@ class Locator:
         """:meth:`parts` joined: ``"p. 14, § 3.2, ¶ 1"``."""
         return ", ".join(self.parts(**options))
 
+    def details(self) -> list[str]:
+        """Everything the locator knows, in words, for a reader who wants it spelled out:
+        ``["printed page 14", "page 16 of the file", "section 3.2 “Method”", ...]``."""
+        out = []
+        if self.page:
+            out.append(f"printed page {self.page}")
+        if self.page_index is not None:
+            out.append(f"page {self.page_index} of the file")
+        if self.section:
+            title = f" “{self.section_title}”" if self.section_title else ""
+            out.append(f"section {self.section}{title}")
+        if self.paragraph is not None:
+            out.append(f"paragraph {self.paragraph} on the page")
+        if self.section_paragraph is not None and self.section:
+            out.append(f"paragraph {self.section_paragraph} of section {self.section}")
+        return out
+
 
 @dataclass(frozen=True)
 class Document:

@@ -421,25 +421,13 @@ EVIDENCE_LABELS = {
 def _evidence_view(e: Evidence, verdict: Verdict, sources: dict[str, SourceInfo]) -> EvidenceView:
     info = sources.get(e.source)
     loc = e.locator
-    detail = []
-    if loc.page:
-        detail.append(f"printed page {loc.page}")
-    if loc.page_index is not None:
-        detail.append(f"page {loc.page_index} of the file")
-    if loc.section:
-        title = f" “{loc.section_title}”" if loc.section_title else ""
-        detail.append(f"section {loc.section}{title}")
-    if loc.paragraph is not None:
-        detail.append(f"paragraph {loc.paragraph} on the page")
-    if loc.section_paragraph is not None and loc.section:
-        detail.append(f"paragraph {loc.section_paragraph} of section {loc.section}")
     where = loc.parts(title=True)
     language = e.language or (info.language if info else None)
     return EvidenceView(
         source=e.source,
         source_title=(info.title or info.path) if info else "",
         where=where,
-        where_detail="; ".join(detail),
+        where_detail="; ".join(loc.details()),
         score=fmt_score(e.score),
         retrieval="cited place" if e.retrieval == "cited" else "found by search",
         lang=_lang(language),
