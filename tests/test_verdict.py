@@ -333,3 +333,32 @@ def test_coverage_tells_silent_sources_from_unsettled_ones() -> None:
     assert unsettled.coverage == pytest.approx(0.45)
     assert "speaks to this" in unsettled.reason and "p. 1" in unsettled.reason
     assert verdict((0, 0.92, 0.02)).coverage == pytest.approx(0.94)
+
+
+@pytest.mark.parametrize(
+    ("language", "claim", "passage", "label"),
+    [
+        # German capitalises every noun: "Patienten", "Krankenhaus" are not names the
+        # evidence must repeat.
+        ("de", "Alle 22 Patienten, die im Krankenhaus behandelt wurden, waren über 75 Jahre alt.",
+         "22 Erkrankte mussten stationär behandelt werden, alle waren älter als 75 Jahre.",
+         "supported"),
+        # In English a capital inside the sentence is a name: support for a sentence about
+        # someone else is not support.
+        ("en", "The audit was led by Karin Lindqvist of the regional office.",
+         "The audit was led by the head of the regional office.", "partially_supported"),
+        ("sv", "Revisionen leddes av Karin Lindqvist vid regionkontoret.",
+         "Revisionen leddes av chefen för regionkontoret.", "partially_supported"),
+    ],
+)  # fmt: skip
+def test_names_the_evidence_must_hold_follow_the_languages_spelling(
+    language: str, claim: str, passage: str, label: str
+) -> None:
+    doc = make_document("src", [[passage]], language=language)
+    p = _passage(doc, 0)
+    c = Claim("c1", claim, 0, len(claim), language=language)
+    cand = ScoredPassage(p, language, "search", 0.9, 1.0, PairScore(0.9, 0.02))
+    v = decide(
+        ClaimEvidence(c, claim, (cand,), None), TH, {doc.id: doc}, _NoEmbedder(), version="v2"
+    )  # type: ignore[arg-type]
+    assert v.label == label, v.reason

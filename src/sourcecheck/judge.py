@@ -101,9 +101,17 @@ _NOT_NAMES = frozenset(
 )
 
 
-def names(text: str) -> list[str]:
+#: Languages whose spelling capitalises every noun: there a capital letter does not mark
+#: a name, so no word is read as one.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+
+
+def names(text: str, language: str | None = None) -> list[str]:
     """The capitalised words of ``text`` that are not at a sentence start, nor weekday
-    or month names."""
+    or month names; none in a language that capitalises every noun (German: "Patienten",
+    "Kosten" are not names)."""
+    if language in NOUNS_CAPITALISED:
+        return []
     return [
         m.group(1)
         for m in _NAME_RE.finditer(text)
@@ -148,7 +156,7 @@ def features(
     match = sum(r.status == "matches" for r in nums) / n
     differ = sum(r.status == "differs" for r in nums) / n
     absent = sum(r.status == "absent" for r in nums) / n
-    claimed = names(claim)
+    claimed = names(claim, claim_language)
     shared = sum(shares_name(x, passage.text) for x in claimed)
     negated_claim = negation_count(claim, claim_language) > 0
     negated_passage = negation_count(passage.text, doc.language) > 0

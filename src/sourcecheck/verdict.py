@@ -291,6 +291,7 @@ def _decide_v2(
                 for i in order[:3]
                 if cands[i].language is None or cands[i].language == claim.language
             ],
+            claim.language,
         )
         if missing:
             problems = "; ".join(
@@ -461,7 +462,9 @@ def calendar_conflicts(js: Sequence[Judgement], focus: int, nearby: Sequence[int
     return [k for k in js[focus].calendar_conflicts if k not in agreed]
 
 
-def missing_names(claim: str, evidence: Sequence[Passage]) -> list[str]:
+def missing_names(
+    claim: str, evidence: Sequence[Passage], language: str | None = None
+) -> list[str]:
     """The names the claim gives (people, places, bodies) that none of ``evidence``
     contains: support for a sentence about someone else is not support. Only evidence in
     the claim's language is read for this (Vienna is Wien in German, ATM a bankomat in
@@ -470,7 +473,9 @@ def missing_names(claim: str, evidence: Sequence[Passage]) -> list[str]:
     if not evidence:
         return []
     return [
-        x for x in dict.fromkeys(names(claim)) if not any(shares_name(x, p.text) for p in evidence)
+        x
+        for x in dict.fromkeys(names(claim, language))
+        if not any(shares_name(x, p.text) for p in evidence)
     ]
 
 
