@@ -332,7 +332,8 @@ def _decide_v2(
     evidence_order = [anchor] + [i for i in order if i != anchor]
     evidence = tuple(evidence_of(cands[i], documents) for i in evidence_order[:max_evidence])
     if label == "not_found":
-        citation_check, note = no_support_citation(item.cited)
+        about = [1.0 - j.neither for j in js]
+        citation_check, note = _unsettled_citation(item, cands, about, coverage, th)
     else:
         citation_check, note = _citation_check_v2(
             item, cands, anchor, [strength(i) for i in range(len(cands))], quotes
@@ -509,6 +510,26 @@ def _citation_check_v2(
         return "confirmed", None
     where = describe_place(cands[anchor].passage)
     return "wrong_location", f"the evidence is at {where}, not at {cited.description}"
+
+
+def _unsettled_citation(
+    item: ClaimEvidence,
+    cands: Sequence[ScoredPassage],
+    about: Sequence[float],
+    coverage: float,
+    th: Thresholds,
+) -> tuple[CitationCheck, str | None]:
+    """The citation check of a claim no passage settles. Where a passage speaks to the
+    claim (``coverage``, the judge's probability that the passage most about the claim is
+    about it, reaches the unsure level) and the cited place holds that passage, or one
+    about as close, the citation points at the right place: the source discusses the
+    claim there without settling it. Otherwise nothing at the cited place bears on it."""
+    cited = item.cited
+    if cited is not None and cited.resolved and not cited.disagree and coverage >= th.partial:
+        at_place = [about[i] for i, c in enumerate(cands) if c.retrieval == "cited"]
+        if at_place and max(at_place) >= coverage - CITED_MARGIN:
+            return "confirmed", f"{cited.description} speaks to the claim but does not settle it"
+    return no_support_citation(cited)
 
 
 def _which_part(claim: Claim, passage: Passage, cited: CitedPlace) -> str:
