@@ -500,16 +500,26 @@ def _citation_check_v2(
     if cited.disagree:
         # Page and section each exist but not together: say which part holds the evidence.
         return "wrong_location", _which_part(item.claim, cands[anchor].passage, cited)
-    if cands[anchor].retrieval == "cited":
+    if at_cited_place(cands[anchor], cited):
         return "confirmed", None
     if any(holds_found_quote(p, quotes) for p in cited.passages):
         return "confirmed", None
-    in_place = [i for i, c in enumerate(cands) if c.retrieval == "cited"]
+    in_place = [i for i, c in enumerate(cands) if at_cited_place(c, cited)]
     best_cited = max((strength[i] for i in in_place), default=0.0)
     if best_cited >= strength[anchor] - CITED_MARGIN:
         return "confirmed", None
     where = describe_place(cands[anchor].passage)
     return "wrong_location", f"the evidence is at {where}, not at {cited.description}"
+
+
+def at_cited_place(cand: ScoredPassage, cited: CitedPlace) -> bool:
+    """Whether a candidate lies at the cited place: found there, or found by search and
+    overlapping a passage of it (the window around the cited sentence is at the cited
+    place, whichever route found it)."""
+    if cand.retrieval == "cited":
+        return True
+    p = cand.passage
+    return any(q.doc_id == p.doc_id and q.start < p.end and p.start < q.end for q in cited.passages)
 
 
 def _unsettled_citation(
@@ -526,7 +536,7 @@ def _unsettled_citation(
     claim there without settling it. Otherwise nothing at the cited place bears on it."""
     cited = item.cited
     if cited is not None and cited.resolved and not cited.disagree and coverage >= th.partial:
-        at_place = [about[i] for i, c in enumerate(cands) if c.retrieval == "cited"]
+        at_place = [about[i] for i, c in enumerate(cands) if at_cited_place(c, cited)]
         if at_place and max(at_place) >= coverage - CITED_MARGIN:
             return "confirmed", f"{cited.description} speaks to the claim but does not settle it"
     return no_support_citation(cited)
