@@ -85,3 +85,16 @@ def test_a_bad_field_is_named(edit: Any, message: str) -> None:
     edit(data)
     with pytest.raises(InputError, match=message):
         report_from_dict(data, path="r.json")
+
+
+def test_an_evidence_item_without_a_locator_reads_as_an_empty_one() -> None:
+    data = json.loads((FIXTURES / "report-v1-sample.json").read_text(encoding="utf-8"))
+    item = data["claims"][0]["evidence"][0]
+    for key in ("page", "page_index", "section", "section_title", "paragraph",
+                "section_paragraph"):  # fmt: skip
+        item.pop(key)
+    report = report_from_dict(data)
+    assert report.verdicts[0].evidence[0].locator.describe() == ""
+    data["claims"][0].pop("id")
+    with pytest.raises(InputError, match=r"claims\[0\]\.id is missing"):
+        report_from_dict(data)

@@ -176,6 +176,9 @@ def _build(cls: type[Any], found: Mapping[str, Any], layouts: Layouts, where: st
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name not in found:
+            if _flattened(cls, f.name, layouts):  # none of its keys given: its defaults
+                kwargs[f.name] = _build(_strip_optional(hints[f.name]), {}, layouts, where)
+                continue
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 if _optional(hints[f.name]):
                     kwargs[f.name] = None
@@ -189,6 +192,15 @@ def _build(cls: type[Any], found: Mapping[str, Any], layouts: Layouts, where: st
             at, value = got
             kwargs[f.name] = _convert(hints[f.name], value, layouts, at)
     return cls(**kwargs)
+
+
+def _flat(layout: Sequence[Key]) -> list[Key]:
+    return [k for key in layout for k in ([key] if not key.group else _flat(key.group))]
+
+
+def _flattened(cls: type[Any], attr: str, layouts: Layouts) -> bool:
+    """Whether ``attr`` is a sub-noun whose fields sit flat in ``cls``'s object."""
+    return any(k.attr.startswith(attr + ".") for k in _flat(layouts.get(cls, ())))
 
 
 def _json_name(cls: type[Any], attr: str, layouts: Layouts) -> str:
