@@ -45,7 +45,7 @@ from sourcecheck.model import (
     VerdictLabel,
 )
 from sourcecheck.numbers import changes, find_numbers, numbers_equal
-from sourcecheck.retrieve import CitedPlace, in_section
+from sourcecheck.retrieve import CitedPlace, in_section, same_place
 from sourcecheck.score import PairScore
 
 #: Within this much of the best support, the cited place still counts as holding it.
@@ -513,13 +513,16 @@ def _citation_check_v2(
 
 
 def at_cited_place(cand: ScoredPassage, cited: CitedPlace) -> bool:
-    """Whether a candidate lies at the cited place: found there, or found by search and
-    overlapping a passage of it (the window around the cited sentence is at the cited
-    place, whichever route found it)."""
+    """Whether a candidate lies at the cited place: found there, or found by search at the
+    same place as one of its passages (retrieval's :func:`same_place`: the window around
+    the cited sentence is at the cited place, whichever route found it)."""
     if cand.retrieval == "cited":
         return True
     p = cand.passage
-    return any(q.doc_id == p.doc_id and q.start < p.end and p.start < q.end for q in cited.passages)
+    return any(
+        q.doc_id == p.doc_id and same_place((q.start, q.end), (p.start, p.end))
+        for q in cited.passages
+    )
 
 
 def _unsettled_citation(
