@@ -3,9 +3,9 @@ security headers (a Content-Security-Policy on every response)."""
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sourcecheck.service.models import error_response
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -57,16 +57,10 @@ class BodyLimit:
                 await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "status": 413,
-                    "code": "too_large",
-                    "message": f"the upload is larger than the {self.limit // (1024 * 1024)} MB "
-                    "limit",
-                }
-            }
-        ).encode()
+        megabytes = self.limit // (1024 * 1024)
+        body = error_response(
+            413, "too_large", f"the upload is larger than the {megabytes} MB limit"
+        ).body
         await send(
             {
                 "type": "http.response.start",
